@@ -1,0 +1,467 @@
+"""The pcdip command line: parse options, call the core, hand results to a view or an exporter.
+
+The one place where errors become exit codes is `PcdipGroup.invoke` (for PcdipError) and `main`
+(for everything else): 0 success, 1 data or not-found errors, 2 usage errors, 130 Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from . import __version__
+from .errors import NotFoundError, PcdipError, UsageError
+
+if TYPE_CHECKING:
+    from .models import Event, Store
+    from .query import Filters
+
+EXIT_CODES = {0: "success (an empty result included)", 1: "data error: invalid or unreadable store, unknown country, theme, region or id",
+              2: "usage error: malformed option value, unknown format or field", 130: "interrupted (Ctrl-C)"}
+
+
+class PcdipGroup(TyperGroup):
+    """Turns PcdipError into one line on stderr and its exit code, for `main` and CliRunner alike."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PcdipError as exc:
+            report(exc.message, exc.details)
+            raise typer.Exit(exc.exit_code) from None
+
+
+def report(message: str, details: list[str] | None = None) -> None:
+    from .render import clean
+
+    lines = [f"pcdip: error: {clean(message)}"] + [f"  {clean(d)}" for d in details or []]
+    sys.stderr.write("\n".join(lines) + "\n")
+    sys.stderr.flush()
+
+
+app = typer.Typer(
+    cls=PcdipGroup,
+    name="pcdip",
+    help="A sourced timeline of China's international policing diplomacy: query it, profile a country, export it.",
+    epilog="Examples: pcdip timeline --from 2022 · pcdip country Fiji · pcdip theme training · pcdip export -f csv -o events.csv",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pcdip {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """A sourced timeline of China's international policing diplomacy: query it, profile a country, export it.
+
+    The bundled store is used unless --store PATH or the PCDIP_STORE environment variable names another.
+    """
+
+
+# --- shared options --------------------------------------------------------------------------
+
+StoreOpt = Annotated[Optional[Path], typer.Option("--store", envvar="PCDIP_STORE", help="Store file to read (default: the bundled store).", show_default=False)]
+FromOpt = Annotated[Optional[str], typer.Option("--from", help="Events whose span reaches this date or later: 2022, 2023-06, 2025-02-20.", rich_help_panel="Filters")]
+ToOpt = Annotated[Optional[str], typer.Option("--to", help="Events whose span starts by this date: 2023, 2023-06 (the end of the month counts).", rich_help_panel="Filters")]
+CountryOpt = Annotated[Optional[list[str]], typer.Option("--country", "-c", help="Country by name, ISO code or alias (repeatable: any of them).", rich_help_panel="Filters")]
+ThemeOpt = Annotated[Optional[list[str]], typer.Option("--theme", "-t", help="Theme id (repeatable: any of them); `pcdip themes` lists them.", rich_help_panel="Filters")]
+RegionOpt = Annotated[Optional[str], typer.Option("--region", "-r", help="UN M49 region or sub-region: Oceania, Melanesia, South-eastern Asia, Central Asia...", rich_help_panel="Filters")]
+ActorOpt = Annotated[Optional[str], typer.Option("--actor", "-a", help="Text in an actor's name (case-insensitive).", rich_help_panel="Filters")]
+SearchOpt = Annotated[Optional[str], typer.Option("--search", "-s", help="Text in the title, summary or actors (case-insensitive).", rich_help_panel="Filters")]
+LimitOpt = Annotated[Optional[int], typer.Option("--limit", "-n", min=0, help="At most this many events.", rich_help_panel="Filters")]
+ReverseOpt = Annotated[bool, typer.Option("--reverse", help="Latest first.", rich_help_panel="Filters")]
+FieldsOpt = Annotated[Optional[str], typer.Option("--fields", help="Comma-separated fields, in order, for json, ndjson, csv and tsv: id,date,title.")]
+
+
+def _timeline_format_help() -> str:
+    from .exporters import timeline_formats
+
+    return "Output: " + "|".join(["table", *timeline_formats()]) + " (table is plain text when piped)."
+
+
+def _export_format_help() -> str:
+    from .exporters import FORMATS
+
+    return "Format: " + ", ".join(f"{f.name} ({f.description})" for f in FORMATS.values()) + "."
+
+
+def _parse_date_option(option: str, value: str | None) -> Any:
+    if value is None:
+        return None
+    from .dates import PartialDateError, parse_date
+
+    try:
+        return parse_date(value.strip())
+    except PartialDateError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def _load(store_path: Path | None) -> Store:
+    from .store import load_store
+
+    return load_store(store_path)
+
+
+def _check_themes(store: Store, themes: list[str]) -> None:
+    declared = [t.id for t in store.themes]
+    for theme in themes:
+        if theme not in declared:
+            import difflib
+
+            close = difflib.get_close_matches(theme, declared, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise NotFoundError(f"unknown theme {theme!r}{hint}; valid themes: {', '.join(declared)}")
+
+
+def _filters(
+    store: Store,
+    *,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    country: list[str] | None = None,
+    theme: list[str] | None = None,
+    all_themes: bool = False,
+    region: str | None = None,
+    actor: str | None = None,
+    search: str | None = None,
+    limit: int | None = None,
+    reverse: bool = False,
+) -> Filters:
+    from .query import Filters
+
+    start = _parse_date_option("--from", date_from)
+    end = _parse_date_option("--to", date_to)
+    if start is not None and end is not None and end.upper < start.lower:
+        raise UsageError(f"--to {end} is before --from {start}")
+    codes: tuple[str, ...] = ()
+    if country:
+        from . import countries
+
+        codes = tuple(countries.resolve(c).code for c in country)
+    _check_themes(store, theme or [])
+    region_name = None
+    if region:
+        from . import countries
+
+        region_name = countries.resolve_region(region)
+    return Filters(start, end, codes, tuple(theme or ()), all_themes, region_name, actor, search, limit, reverse)
+
+
+def emit(text: str, output: Path | None = None) -> None:
+    """Write data to stdout (quietly stopping when a pipe closes) or to a file."""
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8", newline="")
+        except OSError as exc:
+            from .errors import StoreError
+
+            raise StoreError(f"{output}: cannot write: {exc.strerror or exc}") from None
+        return
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _pipe_closed()
+
+
+def _pipe_closed() -> NoReturn:
+    # The reader (head, less) went away: stop without a traceback, and keep Python's own flush at
+    # exit from failing again.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(0)
+
+
+def _print(renderable: Any) -> None:
+    from .render import make_console
+
+    console = make_console()
+    try:
+        console.print(renderable)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _pipe_closed()
+
+
+def _output_events(events: list[Event], store: Store, fmt: str, fields: str | None = None) -> None:
+    if fmt == "table":
+        if fields is not None:
+            raise UsageError("--fields works with json, ndjson, csv and tsv, not table")
+        if sys.stdout.isatty():
+            from .render import make_console, timeline_table
+
+            _print(timeline_table(events, store, make_console()))
+        else:
+            from .render import timeline_plain
+
+            emit(timeline_plain(events))
+        return
+    from . import exporters
+
+    exporter = exporters.get(fmt)
+    if not exporter.timeline:
+        raise UsageError(f"--format {fmt}: choose one of table, {', '.join(exporters.timeline_formats())} (or use `pcdip export`)")
+    emit(exporter.write(events, store, exporters.parse_fields(fields, exporter)))
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+@app.command()
+def timeline(
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
+    country: CountryOpt = None,
+    theme: ThemeOpt = None,
+    region: RegionOpt = None,
+    actor: ActorOpt = None,
+    search: SearchOpt = None,
+    limit: LimitOpt = None,
+    reverse: ReverseOpt = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, ndjson, csv, tsv or md (table is plain text when piped).")] = "table",
+    fields: FieldsOpt = None,
+    store: StoreOpt = None,
+) -> None:
+    """Events in date order, grouped by year.
+
+    Dates keep the precision of their sources ("2023", "2022-12", "2025-02-20"); a date filter keeps
+    every event whose span overlaps the range asked for.
+
+    Example: pcdip timeline --from 2022 --to 2023-06 -c "Solomon Islands" -t training
+    """
+    from .query import select
+
+    data = _load(store)
+    filters = _filters(data, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region,
+                       actor=actor, search=search, limit=limit, reverse=reverse)
+    _output_events(select(data.events, filters), data, fmt, fields)
+
+
+@app.command()
+def theme(
+    themes: Annotated[list[str], typer.Argument(help="One or more theme ids; `pcdip themes` lists them.", show_default=False)],
+    all_themes: Annotated[bool, typer.Option("--all", help="Only events having every theme given (default: any).")] = False,
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
+    country: CountryOpt = None,
+    region: RegionOpt = None,
+    actor: ActorOpt = None,
+    search: SearchOpt = None,
+    limit: LimitOpt = None,
+    reverse: ReverseOpt = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, ndjson, csv, tsv or md.")] = "table",
+    fields: FieldsOpt = None,
+    store: StoreOpt = None,
+) -> None:
+    """Events having one of the themes given (or all of them, with --all).
+
+    Example: pcdip theme training equipment --all --from 2023
+    """
+    from .query import select
+
+    data = _load(store)
+    filters = _filters(data, date_from=date_from, date_to=date_to, country=country, theme=themes, all_themes=all_themes,
+                       region=region, actor=actor, search=search, limit=limit, reverse=reverse)
+    _output_events(select(data.events, filters), data, fmt, fields)
+
+
+@app.command()
+def country(
+    name: Annotated[str, typer.Argument(help="Country name, ISO code or alias: Fiji, FJ, PNG, Solomons, Türkiye.", show_default=False)],
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
+    theme: ThemeOpt = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    store: StoreOpt = None,
+) -> None:
+    """A country's profile: region, event counts by theme, pushback, and its timeline.
+
+    Example: pcdip country "Papua New Guinea"   (or: pcdip country PNG --format json)
+    """
+    from . import countries
+    from .query import profile
+
+    if fmt not in ("table", "json"):
+        raise UsageError(f"--format {fmt}: choose table or json")
+    data = _load(store)
+    code = countries.resolve(name).code
+    filters = _filters(data, date_from=date_from, date_to=date_to, theme=theme)
+    result = profile(data, code, filters)
+    if fmt == "json":
+        import json
+
+        emit(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    from .render import make_console, profile_view
+
+    _print(profile_view(result, data, make_console()))
+
+
+@app.command()
+def show(
+    event_id: Annotated[str, typer.Argument(metavar="ID", help="The event's id, as timeline --format json shows it.", show_default=False)],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    store: StoreOpt = None,
+) -> None:
+    """One event in full: dates, countries, figures, note, linked events and sources.
+
+    Example: pcdip show 2022-12-italy-ends-joint-patrols
+    """
+    if fmt not in ("table", "json"):
+        raise UsageError(f"--format {fmt}: choose table or json")
+    data = _load(store)
+    event = data.event(event_id)
+    if event is None:
+        import difflib
+
+        close = difflib.get_close_matches(event_id, [e.id for e in data.events], n=3, cutoff=0.5)
+        hint = f"; did you mean {' or '.join(close)}?" if close else "; `pcdip timeline --format json` lists the ids"
+        raise NotFoundError(f"no event has the id {event_id!r}{hint}")
+    if fmt == "json":
+        import json
+
+        emit(json.dumps(event.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    from .render import event_view
+
+    _print(event_view(event, data))
+
+
+@app.command()
+def themes(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    store: StoreOpt = None,
+) -> None:
+    """The store's theme vocabulary, with the number of events of each.
+
+    Example: pcdip themes --format json
+    """
+    from .query import theme_counts
+
+    if fmt not in ("table", "json"):
+        raise UsageError(f"--format {fmt}: choose table or json")
+    data = _load(store)
+    counts = theme_counts(data.events)
+    if fmt == "json":
+        import json
+
+        rows = [{**t.model_dump(), "events": counts.get(t.id, 0)} for t in data.themes]
+        emit(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    from .render import themes_table
+
+    _print(themes_table(data, counts))
+
+
+@app.command("countries")
+def countries_(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    store: StoreOpt = None,
+) -> None:
+    """The countries in the store, with region, sub-region and number of events, most first.
+
+    Example: pcdip countries --format json | jq '.[0]'
+    """
+    from . import countries
+    from .query import country_counts
+
+    if fmt not in ("table", "json"):
+        raise UsageError(f"--format {fmt}: choose table or json")
+    data = _load(store)
+    counts = country_counts(data.events)
+    rows = sorted(((countries.get(code), n) for code, n in counts.items()), key=lambda r: (-r[1], r[0].name))
+    if fmt == "json":
+        import json
+
+        emit(json.dumps([{**c.to_dict(), "events": n} for c, n in rows], ensure_ascii=False, indent=2) + "\n")
+        return
+    from .render import countries_table
+
+    _print(countries_table(rows))
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json, ndjson, csv, tsv, md or toml (see below).")] = "json",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.", dir_okay=False)] = None,
+    fields: FieldsOpt = None,
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
+    country: CountryOpt = None,
+    theme: ThemeOpt = None,
+    region: RegionOpt = None,
+    actor: ActorOpt = None,
+    search: SearchOpt = None,
+    limit: LimitOpt = None,
+    reverse: ReverseOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """Export events, with the timeline's filters, for other tools.
+
+    json is a bare array of event objects and ndjson one object a line; csv and tsv have a header
+    row, lists joined with ";" and sources and figures as JSON text; toml is a store that
+    --store and import read back. Field names are listed in the README.
+
+    Example: pcdip export -f csv --from 2022 -t scrutiny -o pushback.csv
+    """
+    from . import exporters
+    from .query import select
+
+    exporter = exporters.get(fmt)
+    picked = exporters.parse_fields(fields, exporter)
+    data = _load(store)
+    filters = _filters(data, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region,
+                       actor=actor, search=search, limit=limit, reverse=reverse)
+    events = select(data.events, filters)
+    emit(exporter.write(events, data, picked), output)
+    if output is not None:
+        sys.stderr.write(f"wrote {len(events)} event{'s' if len(events) != 1 else ''} to {output}\n")
+
+
+@app.command()
+def validate(
+    store: StoreOpt = None,
+) -> None:
+    """Check a store and report every problem, with line numbers; exit 0 when valid, 1 otherwise.
+
+    Example: pcdip validate --store my-events.toml
+    """
+    from .store import load_store, locate
+
+    data = load_store(store)
+    sys.stderr.write(f"{locate(store)}: valid: {len(data.events)} events, {len(data.themes)} themes\n")
+
+
+def main() -> None:
+    """Entry point of the `pcdip` command."""
+    try:
+        app(prog_name="pcdip")
+    except KeyboardInterrupt:
+        sys.stderr.write("pcdip: interrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            sys.exit(0)
+    except PcdipError as exc:  # raised outside a command (should not happen, but never a traceback)
+        report(exc.message, exc.details)
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        if os.environ.get("PCDIP_DEBUG") == "1":
+            raise
+        report(f"unexpected {type(exc).__name__}: {exc} (set PCDIP_DEBUG=1 for a traceback, and please report it)")
+        sys.exit(1)

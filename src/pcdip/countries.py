@@ -1,0 +1,184 @@
+"""Countries: ISO 3166-1 codes resolved from any name people use, with UN M49 regions.
+
+Layers, most specific first:
+1. ISO alpha-2 and alpha-3 codes ("FJ", "PNG");
+2. a small curated alias table (ALIASES) for names that the libraries below miss or get wrong;
+3. exact names from pycountry (ISO short, official and common names) and Unicode CLDR (English
+   names and their short and variant forms: "Ivory Coast", "Turkey", "East Timor").
+
+Matching is exact after folding case, accents, punctuation and a leading "the"; fuzzy matching is
+used only to suggest ("Fjii" -> did you mean Fiji?), never to resolve, so "Niger" stays Niger.
+Display names and regions come from the generated module _country_data (scripts/gen_countries.py).
+pycountry is imported only when a user-typed name must be resolved.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from ._country_data import CLDR_ALIASES, COUNTRIES, REGION_ALIASES, REGIONS
+from .errors import NotFoundError
+
+# Curated aliases: common names that neither pycountry nor CLDR resolves exactly.
+ALIASES: dict[str, str] = {
+    "Solomons": "SB",
+    "Burma": "MM",
+    "DPRK": "KP",
+    "ROK": "KR",
+    "Republic of Korea": "KR",
+    "UAE": "AE",
+    "DRC": "CD",
+    "DR Congo": "CD",
+    "Democratic Republic of the Congo": "CD",
+    "Congo-Kinshasa": "CD",
+    "Republic of the Congo": "CG",
+    "Congo-Brazzaville": "CG",
+    "PRC": "CN",
+    "Mainland China": "CN",
+    "People's Republic of China": "CN",
+    "Great Britain": "GB",
+    "Britain": "GB",
+    "USA": "US",
+    "America": "US",
+    "United States of America": "US",
+    "Holland": "NL",
+    "Macedonia": "MK",
+    "Vatican": "VA",
+    "Macau": "MO",
+    "Lao PDR": "LA",
+    "Kyrgyz Republic": "KG",
+    "Federated States of Micronesia": "FM",
+    "Timor Leste": "TL",
+    "Cote d'Ivoire": "CI",
+    "Cape Verde": "CV",
+}
+
+# Names that stand for more than one country: asked back rather than guessed.
+AMBIGUOUS: dict[str, tuple[str, ...]] = {"Congo": ("CD", "CG"), "Korea": ("KP", "KR")}
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    code: str
+    alpha3: str
+    name: str
+    subregion: str | None
+    region: str | None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"code": self.code, "alpha3": self.alpha3, "name": self.name, "region": self.region, "subregion": self.subregion}
+
+
+def fold(text: str) -> str:
+    """Normalise a name for matching: no accents, case, punctuation, or leading "the"."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = text.replace("&", " and ")
+    text = re.sub(r"[^0-9a-z]+", " ", text).strip()
+    return re.sub(r"^the ", "", text)
+
+
+def is_known_code(code: str) -> bool:
+    return code in COUNTRIES
+
+
+def get(code: str) -> Country:
+    """The country of an ISO alpha-2 code known to be valid."""
+    alpha3, name, sub, region = COUNTRIES[code]
+    return Country(code, alpha3, name, REGIONS.get(sub) if sub else None, REGIONS.get(region) if region else None)
+
+
+def name(code: str) -> str:
+    entry = COUNTRIES.get(code)
+    return entry[1] if entry else code
+
+
+@cache
+def _index() -> dict[str, str]:
+    """Folded name or code -> alpha-2, built once, on first use."""
+    import pycountry
+
+    index: dict[str, str] = {}
+
+    def add(key: str, code: str) -> None:
+        index.setdefault(fold(key), code)
+
+    for code, (alpha3, cldr_name, _, _) in COUNTRIES.items():
+        add(code, code)
+        add(alpha3, code)
+        add(cldr_name, code)
+    for alias, code in ALIASES.items():
+        index[fold(alias)] = code  # curated aliases win over library names
+    for alias, code in CLDR_ALIASES.items():
+        add(alias, code)
+    for c in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(c, attr, None)
+            if value:
+                add(value, c.alpha_2)
+                # "Korea, Republic of" -> also "Republic of Korea"
+                if ", " in value:
+                    head, _, tail = value.partition(", ")
+                    add(f"{tail} {head}", c.alpha_2)
+    for word in AMBIGUOUS:
+        index.pop(fold(word), None)
+    return index
+
+
+def suggest(query: str, n: int = 3) -> list[str]:
+    """Country names close to a misspelt query, best first."""
+    index = _index()
+    names: list[str] = []
+    for key in difflib.get_close_matches(fold(query), list(index), n=n * 3, cutoff=0.6):
+        display = name(index[key])
+        if display not in names:
+            names.append(display)
+    return names[:n]
+
+
+def resolve(query: str) -> Country:
+    """Resolve a name, code or alias (any case) to a Country, or raise NotFoundError with suggestions."""
+    key = fold(query)
+    for word, codes in AMBIGUOUS.items():
+        if key == fold(word):
+            options = " or ".join(f"{name(c)} ({c})" for c in codes)
+            raise NotFoundError(f"{query!r} is ambiguous: did you mean {options}?")
+    code = _index().get(key)
+    if code is None:
+        hint = suggest(query)
+        message = f"unknown country {query!r}"
+        if hint:
+            message += ": did you mean " + " or ".join(hint) + "?"
+        else:
+            message += "; give a name, an ISO code (FJ, FJI) or a common alias; `pcdip countries` lists the countries in the store"
+        raise NotFoundError(message)
+    return get(code)
+
+
+def region_codes() -> dict[str, str]:
+    """Folded region name, alias or M49 code -> M49 code."""
+    out = {fold(label): code for code, label in REGIONS.items()}
+    out.update({code: code for code in REGIONS})
+    out.update({fold(label): code for label, code in REGION_ALIASES.items()})
+    return out
+
+
+def resolve_region(query: str) -> str:
+    """Resolve a UN M49 region or sub-region (name or code) to its UN name."""
+    code = region_codes().get(fold(query))
+    if code is None:
+        valid = ", ".join(sorted(set(REGIONS.values())))
+        raise NotFoundError(f"unknown region {query!r}; valid regions and sub-regions (UN M49): {valid}")
+    return REGIONS[code]
+
+
+def in_region(code: str, region: str) -> bool:
+    """True when the country's M49 region or sub-region has this UN name."""
+    entry = COUNTRIES.get(code)
+    if entry is None:
+        return False
+    return region in (REGIONS.get(entry[2] or ""), REGIONS.get(entry[3] or ""))

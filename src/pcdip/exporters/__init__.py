@@ -1,0 +1,83 @@
+"""The registry of export formats: the one source of truth for `--format`, help, the README and tests.
+
+Each format is a module with a `write(events, store, fields)` function returning text. Adding a
+format is one module and one line in FORMATS. Modules are imported only when their format is used,
+so that start-up stays light.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Sequence
+
+from ..errors import UsageError
+from ..models import EVENT_FIELDS
+
+if TYPE_CHECKING:
+    from ..models import Event, Store
+
+Writer = Callable[["Sequence[Event]", "Store", "Sequence[str] | None"], str]
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    module: str
+    description: str
+    extension: str
+    aliases: tuple[str, ...] = ()
+    fields: bool = False  # honours --fields
+    timeline: bool = False  # also offered by `pcdip timeline` / `pcdip theme`
+
+    @property
+    def writer(self) -> Writer:
+        module = importlib.import_module(f"{__name__}.{self.module}")
+        return getattr(module, f"write_{self.name}")  # type: ignore[no-any-return]
+
+    def write(self, events: Sequence[Event], store: Store, fields: Sequence[str] | None = None) -> str:
+        return self.writer(events, store, fields)
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("json", "jsonfmt", "a JSON array of event objects", ".json", fields=True, timeline=True),
+        Format("ndjson", "jsonfmt", "one JSON event object per line", ".ndjson", aliases=("jsonl",), fields=True, timeline=True),
+        Format("csv", "csvfmt", "RFC 4180 CSV with a header row; lists joined with ';', sources and figures as JSON", ".csv", fields=True, timeline=True),
+        Format("tsv", "csvfmt", "the CSV layout, tab-separated", ".tsv", fields=True, timeline=True),
+        Format("md", "markdown", "a Markdown timeline grouped by year, with sources as links", ".md", aliases=("markdown",), timeline=True),
+        Format("toml", "tomlfmt", "a pcdip store (themes and events) that --store and import read", ".toml"),
+    )
+}
+
+
+def get(name: str) -> Format:
+    """A format by name or alias; UsageError (exit 2) listing the valid names otherwise."""
+    key = name.lower()
+    for fmt in FORMATS.values():
+        if key == fmt.name or key in fmt.aliases:
+            return fmt
+    raise UsageError(f"unknown format {name!r}; choose one of: {', '.join(FORMATS)}")
+
+
+def timeline_formats() -> list[str]:
+    return [f.name for f in FORMATS.values() if f.timeline]
+
+
+def parse_fields(spec: str | None, fmt: Format) -> tuple[str, ...] | None:
+    """`--fields id,date,title` -> ("id", "date", "title"); UsageError listing the valid fields."""
+    if spec is None:
+        return None
+    if not fmt.fields:
+        usable = ", ".join(f.name for f in FORMATS.values() if f.fields)
+        raise UsageError(f"--fields works with {usable}, not {fmt.name}")
+    fields = tuple(part.strip() for part in spec.split(",") if part.strip())
+    unknown = [f for f in fields if f not in EVENT_FIELDS]
+    if unknown or not fields:
+        raise UsageError(f"unknown field {', '.join(map(repr, unknown)) or '(none given)'}; valid fields: {','.join(EVENT_FIELDS)}")
+    return fields
+
+
+def pick(record: dict[str, object], fields: Sequence[str] | None) -> dict[str, object]:
+    return record if fields is None else {f: record[f] for f in fields}

@@ -1,0 +1,36 @@
+"""TOML: a complete store (schema_version, the store's themes, the events) that pcdip reads back."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import tomli_w
+
+from ..models import SCHEMA_VERSION, Event, Store
+
+
+def _strip_empty(record: dict[str, Any]) -> dict[str, Any]:
+    # TOML has no null: absent optional fields are left out, and read back as their defaults.
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        if value is None or value == []:
+            continue
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            value = [_strip_empty(v) for v in value]
+        out[key] = value
+    return out
+
+
+def event_table(event: Event) -> dict[str, Any]:
+    return _strip_empty(event.to_dict())
+
+
+def write_toml(events: Sequence[Event], store: Store, fields: Sequence[str] | None = None) -> str:
+    document: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+    if store.title:
+        document["title"] = store.title
+    if store.description:
+        document["description"] = store.description
+    document["themes"] = [t.model_dump(exclude_defaults=True) for t in store.themes]
+    document["events"] = [event_table(e) for e in events]
+    return tomli_w.dumps(document)

@@ -1,0 +1,216 @@
+"""Pydantic models of a pcdip store: Store, Theme, Event, Figure, Source. No I/O, no printing.
+
+Per-event rules live on the models; rules across events (unique ids, declared themes, `related`
+ids that exist) live in `check_store`, which returns every problem rather than stopping at the first.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt, field_validator, model_validator
+
+from . import countries as _countries
+from .dates import PartialDate
+
+SCHEMA_VERSION = 1
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+# The field order of an exported event: stable, documented in the README, used by every exporter.
+EVENT_FIELDS: tuple[str, ...] = (
+    "id", "date", "end", "title", "summary", "countries", "themes",
+    "actors", "figures", "note", "related", "sources",
+)
+SOURCE_FIELDS: tuple[str, ...] = ("title", "publisher", "url", "published", "archive_url", "accessed")
+FIGURE_FIELDS: tuple[str, ...] = ("name", "value", "qualifier", "unit")
+
+
+def _nonblank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _slug(value: str) -> str:
+    if not SLUG.fullmatch(value):
+        raise ValueError(f"{value!r} is not a slug: use lowercase letters, digits and single hyphens, e.g. \"2022-12-italy-ends-joint-patrols\"")
+    return value
+
+
+def _http_url(value: str) -> str:
+    if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", value):
+        raise ValueError(f"{value!r} is not an http(s) URL")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_nonblank)]
+Slug = Annotated[str, AfterValidator(_slug)]
+Url = Annotated[str, AfterValidator(_http_url)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Theme(_Model):
+    """One entry of a store's controlled theme vocabulary."""
+
+    id: Slug
+    label: Text
+    description: Text
+    pushback: bool = Field(default=False, description="events of this theme are pushback or scrutiny, called out in country profiles")
+
+
+class Figure(_Model):
+    """A number a source gives, with its name; a lower bound or approximation says so in `qualifier`."""
+
+    name: Text
+    value: StrictInt | StrictFloat
+    qualifier: Literal["at-least", "more-than", "approximately", "up-to"] | None = None
+    unit: str | None = None
+
+    def describe(self) -> str:
+        prefix = {"at-least": "at least ", "more-than": "more than ", "approximately": "about ", "up-to": "up to ", None: ""}[self.qualifier]
+        value = f"{self.value:,}" if isinstance(self.value, int) else f"{self.value:,g}"
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{prefix}{value}{unit}"
+
+
+class Source(_Model):
+    """Where an event is reported. Pages vanish: an archive URL and access date keep it checkable."""
+
+    title: Text
+    publisher: Text
+    url: Url
+    published: PartialDate | None = None
+    archive_url: Url | None = None
+    accessed: PartialDate | None = None
+
+
+class Event(_Model):
+    """One dated, sourced event of the record."""
+
+    id: Slug
+    date: PartialDate
+    end: PartialDate | None = None
+    title: Text
+    summary: Text
+    countries: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-2 codes of the counterpart countries")
+    themes: list[str] = Field(min_length=1)
+    actors: list[Text] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+    note: str | None = None
+    related: list[str] = Field(default_factory=list)
+    sources: list[Source] = Field(min_length=1)
+
+    @field_validator("countries")
+    @classmethod
+    def _known_countries(cls, value: list[str]) -> list[str]:
+        for code in value:
+            if not _countries.is_known_code(code):
+                hint = ""
+                if code.upper() != code and _countries.is_known_code(code.upper()):
+                    hint = f" (write it in capitals: {code.upper()!r})"
+                raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code{hint}")
+        if len(set(value)) != len(value):
+            raise ValueError("lists a country twice")
+        return value
+
+    @field_validator("themes", "related")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("lists an item twice")
+        return value
+
+    @model_validator(mode="after")
+    def _span(self) -> Event:
+        if self.end is not None and self.end.upper < self.date.lower:
+            raise ValueError(f"end {self.end} is before date {self.date}")
+        if self.id in self.related:
+            raise ValueError("an event cannot be related to itself")
+        return self
+
+    @property
+    def start_day(self) -> Any:
+        return self.date.lower
+
+    @property
+    def end_day(self) -> Any:
+        return (self.end or self.date).upper
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.date.lower, self.end_day, self.id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The exported form: every field present, in EVENT_FIELDS order, dates as EDTF strings."""
+        return {
+            "id": self.id,
+            "date": self.date.text,
+            "end": self.end.text if self.end else None,
+            "title": self.title,
+            "summary": self.summary,
+            "countries": list(self.countries),
+            "themes": list(self.themes),
+            "actors": list(self.actors),
+            "figures": [{"name": f.name, "value": f.value, "qualifier": f.qualifier, "unit": f.unit} for f in self.figures],
+            "note": self.note,
+            "related": list(self.related),
+            "sources": [
+                {
+                    "title": s.title,
+                    "publisher": s.publisher,
+                    "url": s.url,
+                    "published": s.published.text if s.published else None,
+                    "archive_url": s.archive_url,
+                    "accessed": s.accessed.text if s.accessed else None,
+                }
+                for s in self.sources
+            ],
+        }
+
+
+class Store(_Model):
+    """A validated store: its themes and events (in file order)."""
+
+    schema_version: int
+    title: str | None = None
+    description: str | None = None
+    themes: list[Theme]
+    events: list[Event] = Field(default_factory=list)
+
+    def theme(self, theme_id: str) -> Theme | None:
+        return next((t for t in self.themes if t.id == theme_id), None)
+
+    def event(self, event_id: str) -> Event | None:
+        return next((e for e in self.events if e.id == event_id), None)
+
+    @property
+    def pushback_themes(self) -> frozenset[str]:
+        return frozenset(t.id for t in self.themes if t.pushback)
+
+
+def check_events(events: list[Event], themes: list[Theme], *, known_ids: set[str] | None = None) -> list[tuple[int, str, str, str]]:
+    """Rules across events: duplicate ids, undeclared themes, dangling `related`.
+
+    Returns (index in `events`, event id, field, problem) for each, in order. `known_ids` are the
+    ids already in a store that `events` would join (an import): a clash with one is a duplicate too.
+    """
+    problems: list[tuple[int, str, str, str]] = []
+    declared = {t.id for t in themes}
+    known = known_ids or set()
+    ids = {e.id for e in events} | known
+    seen: set[str] = set()
+    for i, event in enumerate(events):
+        if event.id in seen or event.id in known:
+            problems.append((i, event.id, "id", "duplicate id; every event needs its own"))
+        seen.add(event.id)
+        for theme in event.themes:
+            if theme not in declared:
+                problems.append((i, event.id, "themes", f"{theme!r} is not declared in the store's [[themes]]; declared: {', '.join(sorted(declared))}"))
+        for other in event.related:
+            if other not in ids:
+                problems.append((i, event.id, "related", f"no event has the id {other!r}"))
+    return problems

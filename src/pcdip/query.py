@@ -1,0 +1,127 @@
+"""Pure functions over events: filtering, ordering, grouping, country profiles and counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from itertools import groupby
+from typing import Any, Iterable, Sequence
+
+from . import countries as _countries
+from .dates import PartialDate
+from .models import Event, Store
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a user asked for. Countries are ISO codes and `region` a UN M49 name, already resolved."""
+
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    countries: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    all_themes: bool = False
+    region: str | None = None
+    actor: str | None = None
+    search: str | None = None
+    limit: int | None = None
+    reverse: bool = False
+
+    def matches(self, event: Event) -> bool:
+        # A span overlaps the asked range: a 2023 event matches --from 2023-06.
+        if self.start is not None and event.end_day < self.start.lower:
+            return False
+        if self.end is not None and event.start_day > self.end.upper:
+            return False
+        if self.countries and not any(c in event.countries for c in self.countries):
+            return False
+        if self.themes:
+            wanted = (all if self.all_themes else any)(t in event.themes for t in self.themes)
+            if not wanted:
+                return False
+        if self.region is not None and not any(_countries.in_region(c, self.region) for c in event.countries):
+            return False
+        if self.actor is not None:
+            needle = self.actor.casefold()
+            if not any(needle in a.casefold() for a in event.actors):
+                return False
+        if self.search is not None:
+            needle = self.search.casefold()
+            haystack = "\n".join([event.title, event.summary, *event.actors]).casefold()
+            if needle not in haystack:
+                return False
+        return True
+
+
+def select(events: Iterable[Event], filters: Filters = Filters()) -> list[Event]:
+    """Events matching the filters, by start of span (latest first with `reverse`), cut to `limit`."""
+    chosen = sorted((e for e in events if filters.matches(e)), key=Event.sort_key, reverse=filters.reverse)
+    if filters.limit is not None:
+        chosen = chosen[: filters.limit]
+    return chosen
+
+
+def by_year(events: Sequence[Event]) -> list[tuple[int, list[Event]]]:
+    """Group consecutive events by the year their span starts in (keeps the given order)."""
+    return [(year, list(group)) for year, group in groupby(events, key=lambda e: e.date.year)]
+
+
+def theme_counts(events: Iterable[Event]) -> Counter[str]:
+    return Counter(t for e in events for t in e.themes)
+
+
+def country_counts(events: Iterable[Event]) -> Counter[str]:
+    return Counter(c for e in events for c in e.countries)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the record holds for one country."""
+
+    country: _countries.Country
+    events: list[Event]
+    themes: list[tuple[str, int]] = field(default_factory=list)
+    pushback: list[Event] = field(default_factory=list)
+
+    @property
+    def first(self) -> Event | None:
+        return self.events[0] if self.events else None
+
+    @property
+    def last(self) -> Event | None:
+        return max(self.events, key=Event.sort_key) if self.events else None
+
+    def to_dict(self) -> dict[str, Any]:
+        first, last = self.first, self.last
+        return {
+            "country": self.country.to_dict(),
+            "counts": {
+                "events": len(self.events),
+                "first": first.date.text if first else None,
+                "last": last.date.text if last else None,
+                "themes": dict(self.themes),
+                "pushback": len(self.pushback),
+            },
+            "pushback": [e.id for e in self.pushback],
+            "events": [e.to_dict() for e in self.events],
+        }
+
+
+def profile(store: Store, code: str, filters: Filters = Filters()) -> Profile:
+    """A country's profile: its events (with the other filters applied), theme counts and pushback."""
+    country = _countries.get(code)
+    events = select(store.events, replace(filters, countries=(code,)))
+    counts = theme_counts(events)
+    order = {t.id: i for i, t in enumerate(store.themes)}
+    themes = sorted(counts.items(), key=lambda kv: (-kv[1], order.get(kv[0], 0)))
+    pushback_ids = store.pushback_themes
+    pushback = [e for e in events if pushback_ids.intersection(e.themes)]
+    return Profile(country, events, themes, pushback)
+
+
+def related_of(store: Store, event: Event) -> tuple[list[Event], list[Event]]:
+    """(events this one names in `related`, events that name this one)."""
+    by_id = {e.id: e for e in store.events}
+    answers = [by_id[r] for r in event.related if r in by_id]
+    answered_by = sorted((e for e in store.events if event.id in e.related), key=Event.sort_key)
+    return answers, answered_by

@@ -1,0 +1,211 @@
+"""Views for people: Rich on a terminal, plain text in a pipe. Store text is data, never markup.
+
+Every string that comes from a store goes through `clean()` (control characters made visible) and
+into a Rich `Text`, never into markup: a title holding "[bold]" or an ESC sequence prints literally.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import IO, Sequence
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from . import countries
+from .models import Event, Store
+from .query import Profile, by_year, related_of
+
+# C0 and C1 controls (but tab and newline), DEL, and the bidirectional overrides that can make
+# text read differently from what it holds.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+PALETTE = ("cyan", "green", "magenta", "yellow", "blue", "bright_red", "bright_cyan", "bright_green",
+           "bright_magenta", "bright_yellow", "bright_blue", "red", "dark_orange", "orchid", "spring_green3")
+
+
+def clean(text: str) -> str:
+    """Make control characters visible: ESC becomes the four characters \\x1b."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
+def T(text: str, style: str = "") -> Text:  # noqa: N802 - short on purpose: used in every view
+    return Text(clean(text), style=style)
+
+
+def make_console(file: IO[str] | None = None, *, stderr: bool = False) -> Console:
+    """A console for this run. Colour only on a terminal; Rich itself honours NO_COLOR and COLUMNS."""
+    return Console(file=file, stderr=stderr, highlight=False, emoji=False, markup=False, soft_wrap=False)
+
+
+class Styles:
+    """Theme colours, fixed by a theme's place in the store's vocabulary, so every view agrees."""
+
+    def __init__(self, store: Store) -> None:
+        self.colour = {t.id: PALETTE[i % len(PALETTE)] for i, t in enumerate(store.themes)}
+
+    def themes(self, ids: Sequence[str]) -> Text:
+        out = Text()
+        for i, theme in enumerate(ids):
+            if i:
+                out.append(", ")
+            out.append(clean(theme), style=self.colour.get(theme, ""))
+        return out
+
+
+def country_names(codes: Sequence[str]) -> str:
+    return ", ".join(countries.name(c) for c in codes) or "—"
+
+
+def span(event: Event) -> str:
+    return event.date.text + (f"–{event.end.text}" if event.end else "")
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+WIDE = 120  # from this width on, countries and themes get columns of their own
+
+
+def timeline_table(events: Sequence[Event], store: Store, console: Console) -> RenderableType:
+    """One table for every year, so that columns line up; a year is a bold row opening its section.
+
+    Narrow terminals get two columns (date, and the title over its countries and themes); wide
+    ones get four.
+    """
+    if not events:
+        return Text("No events match.", style="dim")
+    styles = Styles(store)
+    wide = console.width >= WIDE
+    table = Table(box=box.SIMPLE_HEAD, show_header=True, show_edge=False, pad_edge=False, padding=(0, 1))
+    table.add_column("date", no_wrap=True, style="bold")
+    table.add_column("event", ratio=3, overflow="fold")
+    if wide:
+        table.add_column("countries", ratio=2, style="dim", overflow="fold")
+        table.add_column("themes", ratio=2, overflow="fold")
+    blank = ["", "", ""] if wide else [""]
+    for year, group in by_year(events):
+        table.add_row(Text(str(year), style="bold underline"), *blank)
+        for event in group:
+            when = T(event.date.text + (f"\n–{event.end.text}" if event.end else ""))
+            if wide:
+                table.add_row(when, T(event.title), T(country_names(event.countries)), styles.themes(event.themes))
+            else:
+                cell = T(event.title)
+                cell.append("\n")
+                cell.append(clean(country_names(event.countries)), style="dim")
+                cell.append(" · ", style="dim")
+                cell.append(styles.themes(event.themes))
+                table.add_row(when, cell)
+        table.add_section()
+    return table
+
+
+def timeline_plain(events: Sequence[Event]) -> str:
+    """One line an event, grouped under year lines: for grep, cut and less."""
+    lines: list[str] = []
+    for year, group in by_year(events):
+        lines.append(str(year))
+        for e in group:
+            lines.append(clean(f"  {span(e):<12} {e.title}  [{country_names(e.countries)}; {', '.join(e.themes)}]"))
+    if not events:
+        lines.append("No events match.")
+    return "\n".join(lines) + "\n"
+
+
+# --- one event --------------------------------------------------------------------------------
+
+def event_view(event: Event, store: Store) -> RenderableType:
+    styles = Styles(store)
+    answers, answered_by = related_of(store, event)
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(T("id"), T(event.id))
+    grid.add_row(T("date"), T(event.date.describe() + (f" to {event.end.describe()}" if event.end else "")))
+    grid.add_row(T("countries"), T(", ".join(f"{countries.name(c)} ({c})" for c in event.countries) or "— (global)"))
+    grid.add_row(T("themes"), styles.themes(event.themes))
+    if event.actors:
+        grid.add_row(T("actors"), T("; ".join(event.actors)))
+    for fig in event.figures:
+        grid.add_row(T("figure"), T(f"{fig.name}: {fig.describe()}"))
+    grid.add_row(T("summary"), T(event.summary))
+    if event.note:
+        grid.add_row(T("note"), T(event.note, "italic"))
+    for label, linked in (("follows", answers), ("followed by", answered_by)):
+        for other in linked:
+            grid.add_row(T(label), T(f"{span(other)}  {other.title}  ({other.id})"))
+    for i, s in enumerate(event.sources, 1):
+        line = T(f"[{i}] {s.publisher}: {s.title}")
+        if s.published:
+            line.append(clean(f" ({s.published.text})"))
+        line.append("\n")
+        line.append(clean(s.url), style="underline")
+        if s.archive_url:
+            line.append(clean(f"\narchived: {s.archive_url}"))
+        if s.accessed:
+            line.append(clean(f" (accessed {s.accessed.text})"))
+        grid.add_row(T("source" if len(event.sources) == 1 else "sources" if i == 1 else ""), line)
+    return Group(Text(clean(event.title), style="bold"), Rule(style="dim"), grid)
+
+
+# --- country profile ----------------------------------------------------------------------------
+
+def profile_view(p: Profile, store: Store, console: Console) -> RenderableType:
+    styles = Styles(store)
+    c = p.country
+    head = Text(clean(c.name), style="bold")
+    head.append(clean(f"  {c.code} / {c.alpha3}"), style="dim")
+    where = " › ".join(x for x in (c.region, c.subregion) if x) or "no UN M49 region"
+    parts: list[RenderableType] = [head, T(where, "dim"), Text("")]
+    if not p.events:
+        parts.append(T(f"The record holds no events for {c.name}."))
+        return Group(*parts)
+    first, last = p.first, p.last
+    assert first is not None and last is not None
+    parts.append(T(f"{len(p.events)} event{'s' if len(p.events) != 1 else ''}, from {first.date.text} to {last.date.text}"))
+    counts = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    counts.add_column("theme")
+    counts.add_column("events", justify="right")
+    for theme, n in p.themes:
+        t = store.theme(theme)
+        counts.add_row(styles.themes([theme]) + T(f"  {t.label}" if t else "", "dim"), T(str(n)))
+    parts.append(Padding(counts, (1, 0, 0, 0)))
+    if p.pushback:
+        parts.append(Rule(Text("Pushback and scrutiny", style="bold"), align="left", style="dim"))
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True, style="bold")
+        grid.add_column(overflow="fold")
+        for e in p.pushback:
+            grid.add_row(T(span(e)), T(e.title))
+        parts.append(grid)
+    parts.append(Rule(Text("Timeline", style="bold"), align="left", style="dim"))
+    parts.append(timeline_table(p.events, store, console))
+    return Group(*parts)
+
+
+# --- vocabularies ------------------------------------------------------------------------------
+
+def themes_table(store: Store, counts: dict[str, int]) -> RenderableType:
+    styles = Styles(store)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("theme", no_wrap=True)
+    table.add_column("events", justify="right")
+    table.add_column("label")
+    table.add_column("description", overflow="fold")
+    for t in store.themes:
+        table.add_row(styles.themes([t.id]), T(str(counts.get(t.id, 0))), T(t.label), T(t.description))
+    return table
+
+
+def countries_table(rows: Sequence[tuple[countries.Country, int]]) -> RenderableType:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for col in ("code", "country", "region", "sub-region"):
+        table.add_column(col)
+    table.add_column("events", justify="right")
+    for c, n in rows:
+        table.add_row(T(c.code), T(c.name), T(c.region or "—"), T(c.subregion or "—"), T(str(n)))
+    return table

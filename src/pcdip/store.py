@@ -1,0 +1,212 @@
+"""Finding, reading and validating a store. No printing: problems are raised as PcdipError."""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+import tomllib
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from .errors import StoreError, ValidationError
+from .models import SCHEMA_VERSION, Event, Store, Theme, check_events
+
+ENV_VAR = "PCDIP_STORE"
+_EVENT_HEADER = re.compile(rb"^[ \t]*\[\[[ \t]*events[ \t]*\]\]", re.MULTILINE)
+
+
+def bundled_store() -> Path:
+    """The store shipped with pcdip: inside the installed package, or data/ of a source checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "data" / "events.toml"
+    if packaged.is_file():
+        return packaged
+    return here.parent.parent / "data" / "events.toml"
+
+
+def locate(path: str | os.PathLike[str] | None = None) -> Path:
+    """The store to use: an explicit path, else $PCDIP_STORE, else the bundled store."""
+    if path:
+        return Path(path)
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env)
+    return bundled_store()
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    # Validating many small objects with the cyclic GC on is ~8x slower (docs/PERFORMANCE.md).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        hint = f"pass --store PATH or set {ENV_VAR}" if path != bundled_store() else "reinstall pcdip"
+        raise StoreError(f"{path}: no such store; {hint}") from None
+    except IsADirectoryError:
+        raise StoreError(f"{path}: is a folder, not a store file; point --store at an events.toml") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the store: {exc.strerror or exc}") from None
+
+
+def parse_toml(data: bytes, path: Path) -> dict[str, Any]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise StoreError(f"{path}:{line}: not UTF-8 text (byte {exc.start}); save the store as UTF-8") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        where = f"{path}:{m.group(1)}:{m.group(2)}" if m else str(path)
+        msg = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", msg)
+        raise StoreError(f"{where}: TOML syntax error: {msg}") from None
+
+
+def event_lines(data: bytes) -> list[int]:
+    """Line number of each `[[events]]` header, in order: event i starts at line event_lines[i]."""
+    return [data.count(b"\n", 0, m.start()) + 1 for m in _EVENT_HEADER.finditer(data)]
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(event)"
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "is required but missing"
+    if kind == "extra_forbidden":
+        return "is not a field of the schema (misspelt?)"
+    msg = str(error["msg"])
+    return msg.removeprefix("Value error, ")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a store, located as precisely as the TOML allows."""
+
+    path: Path
+    line: int | None
+    event_id: str | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        who = f"event {self.event_id!r}: " if self.event_id else ""
+        return f"{where}: {who}{self.field}: {self.message}"
+
+
+def validate_raw(raw: dict[str, Any], path: Path, data: bytes = b"") -> tuple[Store | None, list[Problem]]:
+    """Validate a parsed store; return the Store (if valid) and every problem found."""
+    from pydantic import TypeAdapter
+    from pydantic import ValidationError as PydanticError
+
+    problems: list[Problem] = []
+    lines = event_lines(data) if data else []
+
+    version = raw.get("schema_version")
+    if version != SCHEMA_VERSION:
+        got = "missing" if version is None else repr(version)
+        problems.append(Problem(path, None, None, "schema_version", f"{got}; this pcdip reads schema_version = {SCHEMA_VERSION}"))
+    unknown = sorted(set(raw) - {"schema_version", "title", "description", "themes", "events"})
+    for key in unknown:
+        problems.append(Problem(path, None, None, key, "is not a top-level key of a store (schema_version, title, description, themes, events)"))
+
+    themes: list[Theme] = []
+    raw_themes = raw.get("themes")
+    if not isinstance(raw_themes, list) or not raw_themes:
+        problems.append(Problem(path, None, None, "themes", "the store declares no themes; add [[themes]] tables with id, label and description"))
+    else:
+        try:
+            themes = TypeAdapter(list[Theme]).validate_python(raw_themes)
+        except PydanticError as exc:
+            for err in exc.errors():
+                problems.append(Problem(path, None, None, "themes" + _where(err["loc"]), _message(err)))
+        seen: set[str] = set()
+        for t in themes:
+            if t.id in seen:
+                problems.append(Problem(path, None, None, "themes", f"theme {t.id!r} is declared twice"))
+            seen.add(t.id)
+
+    raw_events = raw.get("events", [])
+    if not isinstance(raw_events, list):
+        problems.append(Problem(path, None, None, "events", "must be an array of [[events]] tables"))
+        raw_events = []
+
+    def line_of(i: int) -> int | None:
+        return lines[i] if i < len(lines) else None
+
+    def id_of(i: int) -> str | None:
+        item = raw_events[i]
+        value = item.get("id") if isinstance(item, dict) else None
+        return value if isinstance(value, str) else f"#{i + 1}"
+
+    events: list[Event] = []
+    positions: list[int] = []  # index in raw_events of each validated event
+    adapter = TypeAdapter(list[Event])
+    with _gc_paused():
+        try:
+            events = adapter.validate_python(raw_events)
+            positions = list(range(len(events)))
+        except PydanticError as exc:
+            bad: set[int] = set()
+            for err in exc.errors():
+                loc = err["loc"]
+                i = loc[0] if loc and isinstance(loc[0], int) else None
+                if i is None:
+                    problems.append(Problem(path, None, None, "events", _message(err)))
+                    continue
+                bad.add(i)
+                problems.append(Problem(path, line_of(i), id_of(i), _where(loc[1:]), _message(err)))
+            # Keep checking the valid ones across events, so that every problem is reported at once.
+            positions = [i for i in range(len(raw_events)) if i not in bad]
+            events = [Event.model_validate(raw_events[i]) for i in positions]
+
+    invalid_ids = {id_of(i) for i in range(len(raw_events))} - {e.id for e in events}
+    for j, event_id, field, message in check_events(events, themes, known_ids=None):
+        if field == "related" and _quoted(message) in invalid_ids:
+            continue  # the related event exists but is itself invalid, and is reported already
+        problems.append(Problem(path, line_of(positions[j]), event_id, field, message))
+
+    if problems:
+        return None, problems
+    return Store.model_construct(schema_version=version, title=raw.get("title"), description=raw.get("description"), themes=themes, events=events), []
+
+
+def _quoted(message: str) -> str:
+    m = re.search(r"'([^']*)'", message)
+    return m.group(1) if m else ""
+
+
+def load_store(path: str | os.PathLike[str] | None = None) -> Store:
+    """Read, parse and validate a store; raise StoreError or ValidationError (listing every problem)."""
+    where = locate(path)
+    data = read_bytes(where)
+    raw = parse_toml(data, where)
+    store, problems = validate_raw(raw, where, data)
+    if store is None:
+        count = len(problems)
+        raise ValidationError(
+            f"{where}: the store is not valid ({count} problem{'s' if count != 1 else ''}); run `pcdip validate` after fixing",
+            details=[str(p) for p in problems],
+        )
+    return store
