@@ -186,9 +186,15 @@ def _pipe_closed() -> NoReturn:
 
 
 def _print(renderable: Any) -> None:
+    """Show a Rich view: styled on a terminal; in a pipe, plain text without trailing padding."""
     from .render import make_console
 
     console = make_console()
+    if not console.is_terminal:
+        with console.capture() as capture:
+            console.print(renderable)
+        emit("".join(line.rstrip() + "\n" for line in capture.get().splitlines()))
+        return
     try:
         console.print(renderable)
         sys.stdout.flush()
@@ -300,9 +306,9 @@ def country(
     filters = _filters(data, date_from=date_from, date_to=date_to, theme=theme)
     result = profile(data, code, filters)
     if fmt == "json":
-        import json
+        from .exporters.jsonfmt import dumps
 
-        emit(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        emit(dumps(result.to_dict(), indent=2) + "\n")
         return
     from .render import make_console, profile_view
 
@@ -326,13 +332,14 @@ def show(
     if event is None:
         import difflib
 
-        close = difflib.get_close_matches(event_id, [e.id for e in data.events], n=3, cutoff=0.5)
+        ids = [e.id for e in data.events]
+        close = [i for i in ids if i.startswith(event_id)][:3] or difflib.get_close_matches(event_id, ids, n=3, cutoff=0.75)
         hint = f"; did you mean {' or '.join(close)}?" if close else "; `pcdip timeline --format json` lists the ids"
         raise NotFoundError(f"no event has the id {event_id!r}{hint}")
     if fmt == "json":
-        import json
+        from .exporters.jsonfmt import dumps
 
-        emit(json.dumps(event.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        emit(dumps(event.to_dict(), indent=2) + "\n")
         return
     from .render import event_view
 
@@ -355,10 +362,9 @@ def themes(
     data = _load(store)
     counts = theme_counts(data.events)
     if fmt == "json":
-        import json
+        from .exporters.jsonfmt import dumps
 
-        rows = [{**t.model_dump(), "events": counts.get(t.id, 0)} for t in data.themes]
-        emit(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        emit(dumps([{**t.model_dump(), "events": counts.get(t.id, 0)} for t in data.themes], indent=2) + "\n")
         return
     from .render import themes_table
 
@@ -383,9 +389,9 @@ def countries_(
     counts = country_counts(data.events)
     rows = sorted(((countries.get(code), n) for code, n in counts.items()), key=lambda r: (-r[1], r[0].name))
     if fmt == "json":
-        import json
+        from .exporters.jsonfmt import dumps
 
-        emit(json.dumps([{**c.to_dict(), "events": n} for c, n in rows], ensure_ascii=False, indent=2) + "\n")
+        emit(dumps([{**c.to_dict(), "events": n} for c, n in rows], indent=2) + "\n")
         return
     from .render import countries_table
 

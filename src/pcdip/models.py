@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, 
 
 from . import countries as _countries
 from .dates import PartialDate
+from .errors import NotFoundError
 
 SCHEMA_VERSION = 1
 
@@ -111,8 +112,10 @@ class Event(_Model):
         for code in value:
             if not _countries.is_known_code(code):
                 hint = ""
-                if code.upper() != code and _countries.is_known_code(code.upper()):
-                    hint = f" (write it in capitals: {code.upper()!r})"
+                try:
+                    hint = f" (did you mean {_countries.resolve(code).code!r}?)"
+                except NotFoundError:
+                    pass
                 raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code{hint}")
         if len(set(value)) != len(value):
             raise ValueError("lists a country twice")

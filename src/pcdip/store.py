@@ -188,6 +188,7 @@ def validate_raw(raw: dict[str, Any], path: Path, data: bytes = b"") -> tuple[St
         problems.append(Problem(path, line_of(positions[j]), event_id, field, message))
 
     if problems:
+        problems.sort(key=lambda p: p.line or 0)  # stable: file order, then the order found
         return None, problems
     return Store.model_construct(schema_version=version, title=raw.get("title"), description=raw.get("description"), themes=themes, events=events), []
 
@@ -206,7 +207,7 @@ def load_store(path: str | os.PathLike[str] | None = None) -> Store:
     if store is None:
         count = len(problems)
         raise ValidationError(
-            f"{where}: the store is not valid ({count} problem{'s' if count != 1 else ''}); run `pcdip validate` after fixing",
+            f"{where}: the store is not valid ({count} problem{'s' if count != 1 else ''}):",
             details=[str(p) for p in problems],
         )
     return store

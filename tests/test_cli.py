@@ -1,0 +1,251 @@
+"""Every command through Typer's CliRunner: output, filters, formats, errors and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from pcdip import __version__
+from pcdip.cli import app
+
+from .conftest import invoke
+
+COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)  # type: ignore[union-attr]
+
+
+def test_timeline_plain_when_piped() -> None:
+    r = invoke("timeline")
+    assert r.code == 0 and r.err == ""
+    assert r.out == (
+        "2011\n"
+        "  2011-04      Fiji and China sign a police cooperation memorandum  [Fiji; agreement]\n"
+        "2016\n"
+        "  2016-05–2019 Italian and Chinese police patrol together in Rome and Milan  [Italy; joint-patrol]\n"
+        "2022\n"
+        "  2022-04-21   A global security statement  [—; agreement]\n"
+        "  2022-12-19   Italy ends joint patrols with China  [Italy; joint-patrol, scrutiny]\n"
+        "2023\n"
+        "  2023~        Chinese police train Solomon Islands officers  [Solomon Islands; training]\n"
+        "2024\n"
+        "  2024-03-20   Fiji keeps its policing memorandum but ends embedded officers  [Fiji; agreement, scrutiny]\n"
+        "2025\n"
+        "  2025-02-20   China repatriates 200 nationals from Myanmar via Thailand  [Myanmar (Burma), Thailand; repatriation]\n"
+    )
+
+
+def _ids(*args: str) -> list[str]:
+    r = invoke(*args, "--format", "json")
+    assert r.code == 0, r.err
+    return [e["id"] for e in json.loads(r.out)]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--from", "2023-06"), ["2023-solomons-training", "2024-03-fiji-keeps-mou", "2025-02-20-myanmar-repatriation"]),
+        (("--from", "2022", "--to", "2023-06"), ["2022-04-global-statement", "2022-12-italy-ends-patrols", "2023-solomons-training"]),
+        (("-c", "fiji"), ["2011-04-fiji-mou", "2024-03-fiji-keeps-mou"]),
+        (("-c", "Solomons", "-c", "FJI"), ["2011-04-fiji-mou", "2023-solomons-training", "2024-03-fiji-keeps-mou"]),
+        (("-t", "scrutiny"), ["2022-12-italy-ends-patrols", "2024-03-fiji-keeps-mou"]),
+        (("--region", "South-eastern Asia"), ["2025-02-20-myanmar-repatriation"]),
+        (("--region", "southern europe"), ["2016-05-italy-patrols", "2022-12-italy-ends-patrols"]),
+        (("--actor", "liu"), ["2025-02-20-myanmar-repatriation"]),
+        (("-s", "patrol"), ["2016-05-italy-patrols", "2022-12-italy-ends-patrols"]),
+        (("-n", "1", "--reverse"), ["2025-02-20-myanmar-repatriation"]),
+        (("--from", "2030"), []),
+    ],
+)
+def test_timeline_filters(args: tuple[str, ...], expected: list[str]) -> None:
+    assert _ids("timeline", *args) == expected
+
+
+@pytest.mark.parametrize("fmt", ["json", "ndjson", "csv", "tsv", "md"])
+def test_timeline_formats(fmt: str) -> None:
+    r = invoke("timeline", "-c", "Italy", "--format", fmt)
+    assert r.code == 0 and "2022-12-italy-ends-patrols" in r.out
+
+
+def test_timeline_csv_parses() -> None:
+    r = invoke("timeline", "--format", "csv", "--fields", "id,countries")
+    rows = list(csv.reader(io.StringIO(r.out)))
+    assert rows[0] == ["id", "countries"] and ["2025-02-20-myanmar-repatriation", "MM;TH"] in rows
+
+
+def test_empty_result_is_success() -> None:
+    r = invoke("timeline", "--from", "2030")
+    assert (r.code, r.out, r.err) == (0, "No events match.\n", "")
+    assert invoke("export", "--from", "2030").out == "[]\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("timeline", "-c", "Fjii"), 1, "pcdip: error: unknown country 'Fjii': did you mean Fiji or Finland?\n"),
+        (("timeline", "-t", "trainig"), 1, "pcdip: error: unknown theme 'trainig' (did you mean 'training'?); valid themes: training, joint-patrol, agreement, repatriation, scrutiny\n"),
+        (("timeline", "--region", "Atlantis"), 1, None),
+        (("timeline", "--from", "2023-13"), 2, None),
+        (("timeline", "--from", "2024", "--to", "2023"), 2, "pcdip: error: --to 2023 is before --from 2024\n"),
+        (("timeline", "--format", "xml"), 2, "pcdip: error: unknown format 'xml'; choose one of: json, ndjson, csv, tsv, md, toml\n"),
+        (("timeline", "--format", "toml"), 2, None),
+        (("timeline", "--fields", "id"), 2, "pcdip: error: --fields works with json, ndjson, csv and tsv, not table\n"),
+        (("export", "--fields", "id,nope"), 2, None),
+        (("export", "--format", "xml"), 2, None),
+        (("timeline", "--limit", "-1"), 2, None),
+        (("timeline", "--bogus"), 2, None),
+        (("country", "Narnia"), 1, None),
+        (("country", "Congo"), 1, None),
+        (("country", "Fiji", "--format", "csv"), 2, None),
+        (("show", "2022-12-italy-ends"), 1, "pcdip: error: no event has the id '2022-12-italy-ends'; did you mean 2022-12-italy-ends-patrols?\n"),
+        (("theme", "nope"), 1, None),
+        (("timeline", "--store", "/nonexistent/events.toml"), 1, "pcdip: error: /nonexistent/events.toml: no such store; pass --store PATH or set PCDIP_STORE\n"),
+    ],
+)
+def test_errors_are_one_message_and_an_exit_code(args: tuple[str, ...], code: int, message: str | None) -> None:
+    r = invoke(*args)
+    assert r.code == code, (r.out, r.err)
+    assert r.out == ""
+    assert "Traceback" not in r.err and r.err
+    if message is not None:
+        assert r.err == message
+
+
+def test_invalid_store_lists_every_problem() -> None:
+    broken = str(Path(__file__).parent / "data" / "broken-events.toml")
+    r = invoke("timeline", "--store", broken)
+    assert r.code == 1
+    lines = r.err.splitlines()
+    assert lines[0] == f"pcdip: error: {broken}: the store is not valid (8 problems):"
+    assert len(lines) == 9 and all(line.startswith(f"  {broken}:") for line in lines[1:])
+
+
+def test_country_profile_table() -> None:
+    r = invoke("country", "Fiji")
+    assert r.code == 0, r.err
+    lines = r.out.splitlines()
+    assert lines[:4] == ["Fiji  FJ / FJI", "Oceania › Melanesia", "", "2 events, from 2011-04 to 2024-03-20"]
+    assert "Pushback and scrutiny" in r.out and "Fiji keeps its policing memorandum" in r.out
+    assert "\x1b" not in r.out
+
+
+def test_country_profile_json_uses_export_event_objects() -> None:
+    r = invoke("country", "FJ", "--format", "json")
+    profile = json.loads(r.out)
+    exported = json.loads(invoke("export", "-c", "FJ").out)
+    assert profile["events"] == exported
+    assert profile["country"]["name"] == "Fiji" and profile["counts"]["events"] == 2
+    assert profile["pushback"] == ["2024-03-fiji-keeps-mou"]
+
+
+def test_country_without_events_is_a_profile() -> None:
+    r = invoke("country", "Niger")
+    assert r.code == 0
+    assert r.out.splitlines() == ["Niger  NE / NER", "Africa › Western Africa", "", "The record holds no events for Niger."]
+
+
+def test_theme_command_any_and_all() -> None:
+    assert _ids("theme", "joint-patrol", "agreement") == [
+        "2011-04-fiji-mou", "2016-05-italy-patrols", "2022-04-global-statement", "2022-12-italy-ends-patrols", "2024-03-fiji-keeps-mou"]
+    assert _ids("theme", "joint-patrol", "scrutiny", "--all") == ["2022-12-italy-ends-patrols"]
+    assert _ids("theme", "agreement", "--from", "2020", "-c", "Fiji") == ["2024-03-fiji-keeps-mou"]
+
+
+def test_themes_and_countries_lists() -> None:
+    themes = json.loads(invoke("themes", "--format", "json").out)
+    assert [(t["id"], t["events"]) for t in themes] == [("training", 1), ("joint-patrol", 2), ("agreement", 3), ("repatriation", 1), ("scrutiny", 2)]
+    assert themes[-1]["pushback"] is True
+    countries = json.loads(invoke("countries", "--format", "json").out)
+    assert [(c["code"], c["events"]) for c in countries] == [("FJ", 2), ("IT", 2), ("MM", 1), ("SB", 1), ("TH", 1)]
+    assert countries[0] == {"code": "FJ", "alpha3": "FJI", "name": "Fiji", "region": "Oceania", "subregion": "Melanesia", "events": 2}
+    table = invoke("themes").out
+    assert "joint-patrol" in table and "Scrutiny and pushback" in table
+
+
+def test_show_full_event() -> None:
+    r = invoke("show", "2022-12-italy-ends-patrols")
+    assert r.code == 0
+    for text in ("Italy ends joint patrols with China", "2022-12-19", "Italy (IT)", "Matteo Piantedosi",
+                 "follows", "2016-05–2019  Italian and Chinese police patrol together", "[1] Example Wire: Italy stops patrols (2022-12-19)",
+                 "https://example.org/italy-2022", "archived: https://web.archive.org/web/2022/https://example.org/italy-2022"):
+        assert text in r.out, text
+    back = invoke("show", "2016-05-italy-patrols").out
+    assert "followed by" in back and "Italy ends joint patrols with China" in back
+    data = json.loads(invoke("show", "2023-solomons-training", "--format", "json").out)
+    assert data["date"] == "2023~" and data["note"].startswith("The year is approximate")
+    assert "date       2023 (approximate)" in invoke("show", "2023-solomons-training").out
+
+
+def test_export_to_file(tmp_path: Path) -> None:
+    out = tmp_path / "events.csv"
+    r = invoke("export", "--format", "csv", "-o", str(out), "-t", "scrutiny")
+    assert (r.code, r.out, r.err) == (0, "", f"wrote 2 events to {out}\n")
+    rows = list(csv.DictReader(out.open(newline="", encoding="utf-8")))
+    assert [row["id"] for row in rows] == ["2022-12-italy-ends-patrols", "2024-03-fiji-keeps-mou"]
+
+
+def test_export_toml_is_a_store(tmp_path: Path) -> None:
+    out = tmp_path / "copy.toml"
+    invoke("export", "--format", "toml", "-o", str(out))
+    assert invoke("export", "--store", str(out)).out == invoke("export").out
+    assert invoke("validate", "--store", str(out)).code == 0
+
+
+def test_validate() -> None:
+    r = invoke("validate")
+    assert r.code == 0 and r.err.endswith(": valid: 7 events, 5 themes\n")
+    broken = invoke("validate", "--store", str(Path(__file__).parent / "data" / "broken-events.toml"))
+    assert broken.code == 1 and broken.err.count("\n") == 9
+
+
+def test_version() -> None:
+    r = invoke("--version")
+    assert (r.code, r.out) == (0, f"pcdip {__version__}\n")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    r = invoke(command, "--help")
+    assert r.code == 0 and "Example" in r.out
+
+
+def test_store_text_is_never_markup(tmp_path: Path, store: Path) -> None:
+    evil = tmp_path / "evil.toml"
+    text = store.read_text("utf-8").replace(
+        'title = "Italy ends joint patrols with China"',
+        'title = "[bold]Bold?[/] [link=https://evil.example]click[/link] \\u001b[31mred\\u001b]8;;https://x\\u0007 \\u009b2J"',
+    )
+    evil.write_text(text, "utf-8")
+    for args in (("timeline",), ("show", "2022-12-italy-ends-patrols"), ("country", "Italy"), ("timeline", "--format", "md")):
+        r = invoke(*args, "--store", str(evil), env={"COLUMNS": "400"})
+        assert r.code == 0, r.err
+        assert "\x1b" not in r.out and "\x9b" not in r.out and "\x07" not in r.out
+        if args[-1] != "md":
+            assert "[bold]Bold?[/] [link=https://evil.example]click[/link] \\x1b[31mred\\x1b]8;;https://x\\x07 \\x9b2J" in r.out
+
+
+def test_terminal_views_escape_store_text(tmp_path: Path, store: Path) -> None:
+    """On a colour terminal Rich writes its own escape codes, but none that came from the data."""
+    from rich.console import Console
+
+    from pcdip.query import profile, select
+    from pcdip.render import event_view, profile_view, timeline_table
+    from pcdip.store import load_store
+
+    evil = tmp_path / "evil.toml"
+    evil.write_text(store.read_text("utf-8").replace(
+        'title = "Italy ends joint patrols with China"', 'title = "[red]x[/red] \\u001b]8;;https://x\\u0007link \\u202eevil"'), "utf-8")
+    s = load_store(evil)
+    for width in (80, 200):
+        buffer = io.StringIO()
+        console = Console(file=buffer, force_terminal=True, color_system="truecolor", width=width)
+        event = s.event("2022-12-italy-ends-patrols")
+        assert event is not None
+        for view in (timeline_table(select(s.events), s, console), event_view(event, s), profile_view(profile(s, "IT"), s, console)):
+            console.print(view)
+        out = buffer.getvalue()
+        assert "\x1b[" in out  # Rich's own styling is there
+        assert "\x1b]8;;https://x" not in out and "\u202e" not in out and "\x07" not in out
+        assert "[red]x[/red] \\x1b]8;;https://x\\x07link \\u202eevil" in out

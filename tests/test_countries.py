@@ -1,0 +1,94 @@
+"""Country resolution by name, code and alias; UN M49 regions from CLDR; suggestions."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pycountry
+import pytest
+
+from pcdip import countries
+from pcdip._country_data import COUNTRIES
+from pcdip.errors import NotFoundError
+
+from .conftest import ROOT, in_ci
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("Fiji", "FJ"), ("fiji", "FJ"), ("FJ", "FJ"), ("fj", "FJ"), ("FJI", "FJ"),
+        ("PNG", "PG"), ("Papua New Guinea", "PG"), ("papua new guinea", "PG"),
+        ("Solomons", "SB"), ("Solomon Islands", "SB"),
+        ("Laos", "LA"), ("Lao People's Democratic Republic", "LA"),
+        ("Vietnam", "VN"), ("Viet Nam", "VN"),
+        ("Russia", "RU"), ("Russian Federation", "RU"),
+        ("Türkiye", "TR"), ("Turkiye", "TR"), ("Turkey", "TR"),
+        ("Ivory Coast", "CI"), ("Côte d'Ivoire", "CI"), ("Cote d’Ivoire", "CI"),
+        ("Cape Verde", "CV"), ("Cabo Verde", "CV"),
+        ("South Korea", "KR"), ("Republic of Korea", "KR"), ("Korea, Republic of", "KR"),
+        ("North Korea", "KP"), ("DPRK", "KP"),
+        ("Niger", "NE"), ("Nigeria", "NG"),
+        ("Burma", "MM"), ("Myanmar", "MM"),
+        ("United States", "US"), ("USA", "US"), ("US", "US"),
+        ("United Kingdom", "GB"), ("UK", "GB"),
+        ("the Netherlands", "NL"), ("East Timor", "TL"), ("Kyrgyzstan", "KG"), ("Kyrgyz Republic", "KG"),
+        ("Micronesia", "FM"), ("DRC", "CD"), ("UAE", "AE"), ("  Italy ", "IT"),
+    ],
+)
+def test_resolves_names_codes_and_aliases(query: str, code: str) -> None:
+    assert countries.resolve(query).code == code
+
+
+def test_country_carries_names_and_regions() -> None:
+    fj = countries.resolve("fiji")
+    assert (fj.code, fj.alpha3, fj.name, fj.region, fj.subregion) == ("FJ", "FJI", "Fiji", "Oceania", "Melanesia")
+    assert countries.get("LA").subregion == "South-eastern Asia"
+    assert countries.get("KG").subregion == "Central Asia"
+    assert countries.get("NR").subregion == "Micronesia"  # M49 (CLDR), where some libraries say Polynesia
+    assert countries.get("US").subregion == "Northern America"
+
+
+def test_unknown_country_suggests() -> None:
+    with pytest.raises(NotFoundError, match=r"unknown country 'Fjii': did you mean Fiji"):
+        countries.resolve("Fjii")
+    with pytest.raises(NotFoundError, match="Solomon Islands"):
+        countries.resolve("Solomon Island")
+
+
+def test_ambiguous_names_are_asked_back() -> None:
+    with pytest.raises(NotFoundError, match=r"ambiguous.*\(CD\).*\(CG\)"):
+        countries.resolve("Congo")
+
+
+def test_regions_resolve_by_un_name_cldr_label_or_code() -> None:
+    assert countries.resolve_region("melanesia") == "Melanesia"
+    assert countries.resolve_region("Southeast Asia") == "South-eastern Asia"
+    assert countries.resolve_region("South-eastern Asia") == "South-eastern Asia"
+    assert countries.resolve_region("035") == "South-eastern Asia"
+    assert countries.resolve_region("oceania") == "Oceania"
+    with pytest.raises(NotFoundError, match="Melanesia"):
+        countries.resolve_region("Atlantis")
+    assert countries.in_region("FJ", "Oceania") and countries.in_region("FJ", "Melanesia")
+    assert not countries.in_region("FJ", "Polynesia")
+
+
+def test_generated_table_covers_pycountry() -> None:
+    assert set(COUNTRIES) == {c.alpha_2 for c in pycountry.countries}
+    for c in pycountry.countries:
+        assert COUNTRIES[c.alpha_2][0] == c.alpha_3
+
+
+def test_generated_table_is_up_to_date() -> None:
+    """Regenerate from CLDR (fetched by .ci/run into .cldr/) and compare with the committed module."""
+    cldr = Path(os.environ.get("PCDIP_CLDR_DIR", ROOT / ".cldr"))
+    if not (cldr / "cldr-core").is_dir():
+        if in_ci():
+            pytest.fail(f"CLDR data missing in {cldr}: .ci/run fetches it with scripts/gen_countries.py")
+        pytest.skip("CLDR data not fetched: run python scripts/gen_countries.py")
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_countries.py"), "--cldr", str(cldr), "--check"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

@@ -1,0 +1,85 @@
+"""Filters, ordering and profiles over the mini store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pcdip.dates import parse_date
+from pcdip.query import Filters, by_year, profile, related_of, select
+from pcdip.store import load_store
+
+
+@pytest.fixture
+def events(store: Path) -> list:  # type: ignore[type-arg]
+    return load_store(store).events
+
+
+def ids(events: list) -> list[str]:  # type: ignore[type-arg]
+    return [e.id for e in events]
+
+
+def test_sorted_by_start_of_span(events: list) -> None:  # type: ignore[type-arg]
+    assert ids(select(events)) == [
+        "2011-04-fiji-mou", "2016-05-italy-patrols", "2022-04-global-statement", "2022-12-italy-ends-patrols",
+        "2023-solomons-training", "2024-03-fiji-keeps-mou", "2025-02-20-myanmar-repatriation",
+    ]
+
+
+def test_year_event_overlaps_a_later_month(events: list) -> None:  # type: ignore[type-arg]
+    # "2023~" spans 2023: it matches --from 2023-06 and --to 2023-01.
+    assert "2023-solomons-training" in ids(select(events, Filters(start=parse_date("2023-06"))))
+    assert "2023-solomons-training" in ids(select(events, Filters(end=parse_date("2023-01"))))
+    assert "2023-solomons-training" not in ids(select(events, Filters(start=parse_date("2024"))))
+
+
+def test_span_overlaps_range(events: list) -> None:  # type: ignore[type-arg]
+    # Italy's patrols 2016-05 to 2019 match a 2018 window though they started before it.
+    assert ids(select(events, Filters(start=parse_date("2018"), end=parse_date("2018")))) == ["2016-05-italy-patrols"]
+    assert ids(select(events, Filters(start=parse_date("2022"), end=parse_date("2023-06")))) == [
+        "2022-04-global-statement", "2022-12-italy-ends-patrols", "2023-solomons-training",
+    ]
+
+
+def test_countries_themes_region_actor_search(events: list) -> None:  # type: ignore[type-arg]
+    assert ids(select(events, Filters(countries=("FJ",)))) == ["2011-04-fiji-mou", "2024-03-fiji-keeps-mou"]
+    assert ids(select(events, Filters(countries=("FJ", "SB")))) == ["2011-04-fiji-mou", "2023-solomons-training", "2024-03-fiji-keeps-mou"]
+    assert ids(select(events, Filters(themes=("joint-patrol", "scrutiny"), all_themes=True))) == ["2022-12-italy-ends-patrols"]
+    assert len(select(events, Filters(themes=("joint-patrol", "scrutiny")))) == 3
+    assert ids(select(events, Filters(region="Melanesia"))) == ["2011-04-fiji-mou", "2023-solomons-training", "2024-03-fiji-keeps-mou"]
+    assert ids(select(events, Filters(region="Europe"))) == ["2016-05-italy-patrols", "2022-12-italy-ends-patrols"]
+    assert ids(select(events, Filters(actor="piantedosi"))) == ["2022-12-italy-ends-patrols"]
+    assert ids(select(events, Filters(search="SCAM"))) == ["2025-02-20-myanmar-repatriation"]
+    assert ids(select(events, Filters(search="liu zhongyi"))) == ["2025-02-20-myanmar-repatriation"]  # actors count
+
+
+def test_limit_and_reverse(events: list) -> None:  # type: ignore[type-arg]
+    assert ids(select(events, Filters(limit=2))) == ["2011-04-fiji-mou", "2016-05-italy-patrols"]
+    assert ids(select(events, Filters(limit=2, reverse=True))) == ["2025-02-20-myanmar-repatriation", "2024-03-fiji-keeps-mou"]
+    assert select(events, Filters(limit=0)) == []
+
+
+def test_by_year(events: list) -> None:  # type: ignore[type-arg]
+    assert [(y, len(g)) for y, g in by_year(select(events))] == [(2011, 1), (2016, 1), (2022, 2), (2023, 1), (2024, 1), (2025, 1)]
+
+
+def test_profile(store: Path) -> None:
+    s = load_store(store)
+    p = profile(s, "FJ")
+    d = p.to_dict()
+    assert d["country"] == {"code": "FJ", "alpha3": "FJI", "name": "Fiji", "region": "Oceania", "subregion": "Melanesia"}
+    assert d["counts"] == {"events": 2, "first": "2011-04", "last": "2024-03-20", "themes": {"agreement": 2, "scrutiny": 1}, "pushback": 1}
+    assert d["pushback"] == ["2024-03-fiji-keeps-mou"]
+    assert [e["id"] for e in d["events"]] == ["2011-04-fiji-mou", "2024-03-fiji-keeps-mou"]
+    empty = profile(s, "NE")
+    assert empty.to_dict()["counts"]["events"] == 0 and empty.first is None
+
+
+def test_related_both_ways(store: Path) -> None:
+    s = load_store(store)
+    ends = s.event("2022-12-italy-ends-patrols")
+    starts = s.event("2016-05-italy-patrols")
+    assert ends is not None and starts is not None
+    assert ids(related_of(s, ends)[0]) == ["2016-05-italy-patrols"]
+    assert ids(related_of(s, starts)[1]) == ["2022-12-italy-ends-patrols"]

@@ -1,0 +1,123 @@
+"""Reading and validating stores: every problem reported, located, and never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pcdip.errors import StoreError, ValidationError
+from pcdip.store import bundled_store, load_store, locate
+
+from .conftest import DATA
+
+
+def test_loads_the_mini_store(store: Path) -> None:
+    s = load_store(store)
+    assert [e.id for e in s.events][:2] == ["2011-04-fiji-mou", "2016-05-italy-patrols"]
+    assert s.pushback_themes == {"scrutiny"}
+    italy = s.event("2016-05-italy-patrols")
+    assert italy is not None and italy.end is not None and italy.end.text == "2019"
+    solomons = s.event("2023-solomons-training")
+    assert solomons is not None
+    assert [(f.name, f.value, f.qualifier) for f in solomons.figures] == [("officers_trained", 30, None), ("further_planned", 800, "more-than")]
+    assert solomons.figures[1].describe() == "more than 800"
+
+
+def test_locate_prefers_explicit_then_env_then_bundled(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    assert locate(tmp_path / "x.toml") == tmp_path / "x.toml"
+    monkeypatch.setenv("PCDIP_STORE", str(tmp_path / "env.toml"))
+    assert locate() == tmp_path / "env.toml"
+    monkeypatch.delenv("PCDIP_STORE")
+    assert locate() == bundled_store()
+    assert bundled_store().is_file()
+
+
+def test_missing_store(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match=r"no such store; pass --store PATH or set PCDIP_STORE"):
+        load_store(tmp_path / "absent.toml")
+
+
+def test_folder_instead_of_store(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="is a folder"):
+        load_store(tmp_path)
+
+
+def test_syntax_error_gives_file_line_and_column() -> None:
+    with pytest.raises(StoreError, match=r"broken-syntax\.toml:10:12: TOML syntax error: "):
+        load_store(DATA / "broken-syntax.toml")
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    bad = tmp_path / "latin1.toml"
+    bad.write_bytes(b'schema_version = 1\ntitle = "caf\xe9"\n')
+    with pytest.raises(StoreError, match=r"latin1\.toml:2: not UTF-8"):
+        load_store(bad)
+
+
+def test_every_problem_is_reported_with_line_and_event() -> None:
+    with pytest.raises(ValidationError) as info:
+        load_store(DATA / "broken-events.toml")
+    path = DATA / "broken-events.toml"
+    assert info.value.message == f"{path}: the store is not valid (8 problems):"
+    assert info.value.details == [
+        f"{path}:8: event '2023-good': related: no event has the id 'no-such-event'",
+        f"{path}:22: event '2023-bad-date': date: '2023-13' is not a valid date: month 13 does not exist; "
+        'write "2023", "2022-12" or "2025-02-20", optionally ending in ~ (approximate), ? (uncertain) or % (both)',
+        f"{path}:22: event '2023-bad-date': countries: 'Fiji' is not an ISO 3166-1 alpha-2 country code (did you mean 'FJ'?)",
+        f"{path}:22: event '2023-bad-date': sources[0].url: 'ftp://example.org/b' is not an http(s) URL",
+        f"{path}:35: event '2023-good': id: duplicate id; every event needs its own",
+        f"{path}:35: event '2023-good': themes: 'patrols' is not declared in the store's [[themes]]; declared: training",
+        f"{path}:47: event '2023-no-sources': sources: is required but missing",
+        f"{path}:47: event '2023-no-sources': colour: is not a field of the schema (misspelt?)",
+    ]
+
+
+def _store_with(tmp_path: Path, text: str) -> Path:
+    header = (DATA / "mini.toml").read_text("utf-8")
+    path = tmp_path / "s.toml"
+    path.write_text(header + "\n" + text, "utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("event", "fragment"),
+    [
+        ('id = "Bad Id"', "'Bad Id' is not a slug"),
+        ('id = "x"\ndate = "2023"\nend = "2022"', "end 2022 is before date 2023"),
+        ('id = "x"\nrelated = ["x"]', "cannot be related to itself"),
+        ('id = "x"\ncountries = ["FJ", "FJ"]', "lists a country twice"),
+        ('id = "x"\ntitle = "  "', "title: must not be empty"),
+        ('id = "x"\nthemes = []', "themes: List should have at least 1 item"),
+        ('id = "x"\ncountries = ["fj"]', "did you mean 'FJ'"),
+    ],
+)
+def test_event_rules(tmp_path: Path, event: str, fragment: str) -> None:
+    base = {"id": '"x"', "date": '"2023"', "title": '"T"', "summary": '"S"', "themes": '["training"]'}
+    lines = dict(line.split(" = ", 1) for line in event.splitlines())
+    body = "\n".join(f"{k} = {v}" for k, v in {**base, **lines}.items())
+    path = _store_with(tmp_path, f'[[events]]\n{body}\n[[events.sources]]\ntitle = "t"\npublisher = "p"\nurl = "https://e.org"\n')
+    with pytest.raises(ValidationError) as info:
+        load_store(path)
+    assert any(fragment in d for d in info.value.details), info.value.details
+
+
+def test_figures_must_be_numbers(tmp_path: Path) -> None:
+    path = _store_with(tmp_path, '[[events]]\nid = "x"\ndate = "2023"\ntitle = "T"\nsummary = "S"\nthemes = ["training"]\n'
+                       '[[events.figures]]\nname = "officers"\nvalue = "800+"\n'
+                       '[[events.sources]]\ntitle = "t"\npublisher = "p"\nurl = "https://e.org"\n')
+    with pytest.raises(ValidationError) as info:
+        load_store(path)
+    assert any("figures[0].value" in d for d in info.value.details)
+
+
+def test_schema_version_and_themes_are_required(tmp_path: Path) -> None:
+    path = tmp_path / "empty.toml"
+    path.write_text('schema_version = 2\nsurprise = 1\n', "utf-8")
+    with pytest.raises(ValidationError) as info:
+        load_store(path)
+    assert info.value.details == [
+        f"{path}: schema_version: 2; this pcdip reads schema_version = 1",
+        f"{path}: surprise: is not a top-level key of a store (schema_version, title, description, themes, events)",
+        f"{path}: themes: the store declares no themes; add [[themes]] tables with id, label and description",
+    ]
