@@ -1,0 +1,149 @@
+"""The bundled dataset: valid, sourced, linked, and holding every fact of the founding article."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from pcdip import countries
+from pcdip.models import Event, Store
+from pcdip.query import profile
+from pcdip.store import bundled_store, load_store
+
+
+@pytest.fixture(scope="module")
+def data() -> Store:
+    return load_store(bundled_store())
+
+
+@pytest.fixture(scope="module")
+def by_id(data: Store) -> dict[str, Event]:
+    return {e.id: e for e in data.events}
+
+
+def test_bundled_store_is_valid_and_large_enough(data: Store) -> None:
+    assert len(data.events) >= 80
+    counterparts = {c for e in data.events for c in e.countries if c != "CN"}
+    assert len(counterparts) >= 40
+    regions = {countries.get(c).subregion for c in counterparts}
+    for region in ("Melanesia", "Polynesia", "Micronesia", "South-eastern Asia", "Central Asia", "Southern Europe",
+                   "Western Europe", "Eastern Africa", "Northern Africa", "South America", "Central America", "Northern America"):
+        assert region in regions, region
+
+
+def test_ids_are_stable_slugs_starting_with_the_year(data: Store) -> None:
+    ids = [e.id for e in data.events]
+    assert len(ids) == len(set(ids))
+    for e in data.events:
+        assert e.id.startswith(str(e.date.year)), e.id
+
+
+def test_dates_are_not_in_the_future(data: Store) -> None:
+    today = date.today()
+    for e in data.events:
+        assert e.date.lower <= today and (e.end is None or e.end.lower <= today), e.id
+        for s in e.sources:
+            assert s.published is None or s.published.lower <= today, e.id
+
+
+def test_every_event_is_sourced_and_themed(data: Store) -> None:
+    declared = {t.id for t in data.themes}
+    for e in data.events:
+        assert e.sources and all(s.url.startswith(("http://", "https://")) and s.publisher and s.title for s in e.sources), e.id
+        assert set(e.themes) <= declared, e.id
+        assert all(countries.is_known_code(c) for c in e.countries), e.id
+        assert 1 <= e.summary.count(". ") + 1 <= 4, e.id  # one to three sentences, give or take an abbreviation
+
+
+def test_related_ids_exist_and_point_back_in_time(data: Store, by_id: dict[str, Event]) -> None:
+    for e in data.events:
+        for other in e.related:
+            assert other in by_id, (e.id, other)
+            assert by_id[other].date.lower <= e.date.lower, (e.id, other)
+
+
+def test_no_duplicate_date_countries_title(data: Store) -> None:
+    keys = Counter((e.date.text, tuple(sorted(e.countries)), e.title.casefold()) for e in data.events)
+    assert [k for k, n in keys.items() if n > 1] == []
+
+
+def test_theme_vocabulary(data: Store) -> None:
+    assert [t.id for t in data.themes] == [
+        "training", "joint-patrol", "liaison-officers", "overseas-stations", "repatriation", "fugitive-return", "telecom-fraud",
+        "agreement", "multilateral", "policy", "border-security", "equipment", "counterterrorism", "cybersecurity", "scrutiny",
+    ]
+    assert data.pushback_themes == {"scrutiny"}
+
+
+def _figure(e: Event, name: str) -> tuple[int | float, str | None]:
+    fig = next(f for f in e.figures if f.name == name)
+    return fig.value, fig.qualifier
+
+
+def test_founding_article_facts(by_id: dict[str, Event]) -> None:
+    e = by_id["2025-02-myawaddy-nationals-repatriated"]
+    assert e.date.text == "2025-02-20" and {"MM", "TH"} <= set(e.countries) and "repatriation" in e.themes
+    assert _figure(e, "repatriated") == (200, None)
+    assert any("Liu Zhongyi" in a for a in e.actors) and "2025-02-liu-zhongyi-mae-sot-inspection" in e.related
+
+    e = by_id["2025-02-solomon-islands-police-course"]
+    assert e.date.text == "2025-02-11" and e.countries == ["SB"] and "training" in e.themes
+    assert _figure(e, "trainees") == (30, None)
+    assert all(w in e.summary.lower() for w in ("dna", "telecom", "sexual", "drug"))
+
+    e = by_id["2001-06-sco-founded"]
+    assert e.date.text == "2001-06-15" and set(e.countries) == {"RU", "KZ", "KG", "TJ", "UZ", "CN"}
+
+    e = by_id["2025-02-liaison-officers-48-countries"]
+    assert e.date.text == "2025-02" and _figure(e, "countries") == (48, "at-least")
+    assert e.note and "SCMP" in e.note
+
+    assert by_id["2022-04-global-security-initiative-proposed"].date.text == "2022-04-21"
+
+    e = by_id["2024-09-gpscf-training-pledge"]
+    assert e.date.text == "2024-09-09" and "Lianyungang" in e.summary
+    values = {f.value for f in e.figures}
+    assert {2700, 3000} <= values
+
+    assert by_id["2024-iiss-report-overseas-policing"].date.text == "2024"
+
+    e = by_id["2023-06-kyrgyz-delegation-xinjiang"]
+    assert e.date.text == "2023-06-19" and e.end is not None and e.end.text == "2023-06-23" and "KG" in e.countries
+    assert e.note and "2023" in e.note
+
+    e = by_id["2011-12-mekong-joint-patrols-begin"]
+    assert set(e.countries) - {"CN"} == {"LA", "MM", "TH"}  # not Vietnam or Cambodia
+    assert e.note and "Vietnam" in e.note and "Cambodia" in e.note
+
+    e = by_id["2022-12-italy-ends-joint-patrols"]
+    assert e.date.text.startswith("2022-12") and "2016-05-italy-china-joint-patrols" in e.related
+
+    e = by_id["2024-01-png-weighs-china-police-offer"]
+    assert e.date.text.startswith("2024-01") and e.note and "2023" in e.note
+
+    e = by_id["2024-03-fiji-keeps-china-police-mou"]
+    assert e.date.text.startswith("2024-03") and e.note and "2023" in e.note
+    assert "2023-01-fiji-rabuka-questions-police-deal" in e.related
+    assert "2011-04-fiji-china-police-mou" in by_id["2023-01-fiji-rabuka-questions-police-deal"].related
+
+
+def test_station_closures_link_to_the_reports(data: Store) -> None:
+    reports = {"2022-09-safeguard-defenders-110-overseas", "2022-12-safeguard-defenders-patrol-and-persuade"}
+    for e in data.events:
+        if "overseas-stations" in e.themes and "scrutiny" in e.themes and e.id not in reports:
+            assert reports & set(e.related), e.id
+
+
+@pytest.mark.parametrize("name", ["Fiji", "Solomon Islands", "Papua New Guinea", "Italy", "Myanmar", "Thailand", "Cambodia",
+                                  "Laos", "Kyrgyzstan", "United States"])
+def test_best_covered_countries_have_substantive_profiles(data: Store, name: str) -> None:
+    p = profile(data, countries.resolve(name).code)
+    assert len(p.events) >= 2
+    assert all(e.sources for e in p.events)
+
+
+@pytest.mark.parametrize("name", ["Fiji", "Papua New Guinea", "Italy", "Thailand", "United States"])
+def test_pushback_is_called_out(data: Store, name: str) -> None:
+    assert profile(data, countries.resolve(name).code).pushback
