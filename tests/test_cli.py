@@ -161,7 +161,7 @@ def test_themes_and_countries_lists() -> None:
     assert [(c["code"], c["events"]) for c in countries] == [("FJ", 2), ("IT", 2), ("MM", 1), ("SB", 1), ("TH", 1)]
     assert countries[0] == {"code": "FJ", "alpha3": "FJI", "name": "Fiji", "region": "Oceania", "subregion": "Melanesia", "events": 2}
     table = invoke("themes").out
-    assert "joint-patrol" in table and "Scrutiny and pushback" in table
+    assert "joint-patrol" in table and "Training of foreign police." in table
 
 
 def test_show_full_event() -> None:

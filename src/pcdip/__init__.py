@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Event", "Filters", "Source", "Store", "Theme", "load_store", "select", "__version__"]
+__all__ = ["Event", "Filters", "Source", "Store", "Theme", "__version__", "load_store", "select"]
 
 if TYPE_CHECKING:
     from .models import Event, Source, Store, Theme

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import groupby
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from . import countries as _countries
 from .dates import PartialDate

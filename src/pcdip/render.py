@@ -7,7 +7,8 @@ into a Rich `Text`, never into markup: a title holding "[bold]" or an ESC sequen
 from __future__ import annotations
 
 import re
-from typing import IO, Sequence
+from collections.abc import Sequence
+from typing import IO
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -33,7 +34,7 @@ def clean(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
 
 
-def T(text: str, style: str = "") -> Text:  # noqa: N802 - short on purpose: used in every view
+def T(text: str, style: str = "") -> Text:
     return Text(clean(text), style=style)
 
 
@@ -191,11 +192,11 @@ def profile_view(p: Profile, store: Store, console: Console) -> RenderableType:
 
 def themes_table(store: Store, counts: dict[str, int]) -> RenderableType:
     styles = Styles(store)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
     table.add_column("theme", no_wrap=True)
     table.add_column("events", justify="right")
-    table.add_column("label")
-    table.add_column("description", overflow="fold")
+    table.add_column("label", ratio=1)
+    table.add_column("description", overflow="fold", ratio=3)
     for t in store.themes:
         table.add_row(styles.themes([t.id]), T(str(counts.get(t.id, 0))), T(t.label), T(t.description))
     return table

@@ -6,10 +6,11 @@ import gc
 import os
 import re
 import tomllib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .errors import StoreError, ValidationError
 from .models import SCHEMA_VERSION, Event, Store, Theme, check_events
@@ -89,7 +90,7 @@ def _where(loc: tuple[Any, ...]) -> str:
     return out or "(event)"
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: Any) -> str:
     kind = error["type"]
     if kind == "missing":
         return "is required but missing"
@@ -190,7 +191,7 @@ def validate_raw(raw: dict[str, Any], path: Path, data: bytes = b"") -> tuple[St
     if problems:
         problems.sort(key=lambda p: p.line or 0)  # stable: file order, then the order found
         return None, problems
-    return Store.model_construct(schema_version=version, title=raw.get("title"), description=raw.get("description"), themes=themes, events=events), []
+    return Store.model_construct(schema_version=SCHEMA_VERSION, title=raw.get("title"), description=raw.get("description"), themes=themes, events=events), []
 
 
 def _quoted(message: str) -> str:

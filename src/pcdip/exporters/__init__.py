@@ -8,8 +8,9 @@ so that start-up stays light.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..models import EVENT_FIELDS

@@ -13,7 +13,8 @@ import csv
 import io
 import json
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from ..models import EVENT_FIELDS, Event, Store
 from . import pick

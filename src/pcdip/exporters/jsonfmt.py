@@ -7,7 +7,8 @@ breaks (U+0085, U+2028, U+2029), which are escaped so that one NDJSON record sta
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from ..models import Event, Store
 from . import pick

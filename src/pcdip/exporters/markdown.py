@@ -7,7 +7,7 @@ so a title holding `*`, `[link](x)` or `<script>` shows as text.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from .. import countries
 from ..models import Event, Store
