@@ -61,6 +61,8 @@ def event_dicts(draw: st.DrawFn, event_id: str | None = None) -> dict[str, Any]:
     if draw(st.booleans()):
         out["note"] = draw(tricky)
     if draw(st.booleans()):
+        out["place"] = {"name": draw(tricky), "latitude": draw(st.floats(-90, 90)), "longitude": draw(st.floats(-180, 180))}
+    if draw(st.booleans()):
         y = int(start[:4])
         out["end"] = str(draw(st.integers(y + 1, y + 5)))
     return out

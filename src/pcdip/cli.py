@@ -160,18 +160,24 @@ def _filters(
     return Filters(start, end, codes, tuple(theme or ()), all_themes, region_name, actor, search, limit, reverse)
 
 
-def emit(text: str, output: Path | None = None) -> None:
+def emit(text: str | bytes, output: Path | None = None) -> None:
     """Write data to stdout (quietly stopping when a pipe closes) or to a file."""
     if output is not None:
         try:
-            output.write_text(text, encoding="utf-8", newline="")
+            if isinstance(text, bytes):
+                output.write_bytes(text)
+            else:
+                output.write_text(text, encoding="utf-8", newline="")
         except OSError as exc:
             from .errors import StoreError
 
             raise StoreError(f"{output}: cannot write: {exc.strerror or exc}") from None
         return
     try:
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:
         _pipe_closed()
@@ -427,6 +433,8 @@ def export(
 
     exporter = exporters.get(fmt)
     picked = exporters.parse_fields(fields, exporter)
+    if exporter.requires_file and output is None:
+        raise UsageError(f"--format {exporter.name} writes a file: add -o FILE{exporter.extension}")
     data = _load(store)
     filters = _filters(data, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region,
                        actor=actor, search=search, limit=limit, reverse=reverse)

@@ -21,11 +21,12 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 # The field order of an exported event: stable, documented in the README, used by every exporter.
 EVENT_FIELDS: tuple[str, ...] = (
-    "id", "date", "end", "title", "summary", "countries", "themes",
+    "id", "date", "end", "title", "summary", "countries", "place", "themes",
     "actors", "figures", "note", "related", "sources",
 )
 SOURCE_FIELDS: tuple[str, ...] = ("title", "publisher", "url", "published", "archive_url", "accessed")
 FIGURE_FIELDS: tuple[str, ...] = ("name", "value", "qualifier", "unit")
+PLACE_FIELDS: tuple[str, ...] = ("name", "latitude", "longitude")
 
 
 def _nonblank(value: str) -> str:
@@ -79,6 +80,14 @@ class Figure(_Model):
         return f"{prefix}{value}{unit}"
 
 
+class Place(_Model):
+    """Where an event happened, when the sources say: a named point (WGS 84)."""
+
+    name: Text
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+
+
 class Source(_Model):
     """Where an event is reported. Pages vanish: an archive URL and access date keep it checkable."""
 
@@ -99,6 +108,7 @@ class Event(_Model):
     title: Text
     summary: Text
     countries: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-2 codes of the counterpart countries")
+    place: Place | None = None
     themes: list[str] = Field(min_length=1)
     actors: list[Text] = Field(default_factory=list)
     figures: list[Figure] = Field(default_factory=list)
@@ -156,6 +166,7 @@ class Event(_Model):
             "title": self.title,
             "summary": self.summary,
             "countries": list(self.countries),
+            "place": {"name": self.place.name, "latitude": self.place.latitude, "longitude": self.place.longitude} if self.place else None,
             "themes": list(self.themes),
             "actors": list(self.actors),
             "figures": [{"name": f.name, "value": f.value, "qualifier": f.qualifier, "unit": f.unit} for f in self.figures],

@@ -1,7 +1,7 @@
 """The registry of export formats: the one source of truth for `--format`, help, the README and tests.
 
-Each format is a module with a `write(events, store, fields)` function returning text. Adding a
-format is one module and one line in FORMATS. Modules are imported only when their format is used,
+Each format is a module with a `write_<name>(events, store, fields)` function returning text (or
+bytes, for binary formats). Adding a format is one module and one line in FORMATS. Modules are imported only when their format is used,
 so that start-up stays light.
 """
 
@@ -18,7 +18,7 @@ from ..models import EVENT_FIELDS
 if TYPE_CHECKING:
     from ..models import Event, Store
 
-Writer = Callable[["Sequence[Event]", "Store", "Sequence[str] | None"], str]
+Writer = Callable[["Sequence[Event]", "Store", "Sequence[str] | None"], "str | bytes"]
 
 
 @dataclass(frozen=True)
@@ -30,13 +30,14 @@ class Format:
     aliases: tuple[str, ...] = ()
     fields: bool = False  # honours --fields
     timeline: bool = False  # also offered by `pcdip timeline` / `pcdip theme`
+    requires_file: bool = False  # written only with -o FILE (binary or single-file formats)
 
     @property
     def writer(self) -> Writer:
         module = importlib.import_module(f"{__name__}.{self.module}")
         return getattr(module, f"write_{self.name}")  # type: ignore[no-any-return]
 
-    def write(self, events: Sequence[Event], store: Store, fields: Sequence[str] | None = None) -> str:
+    def write(self, events: Sequence[Event], store: Store, fields: Sequence[str] | None = None) -> str | bytes:
         return self.writer(events, store, fields)
 
 

@@ -2,7 +2,7 @@
 
 - lists (countries, themes, actors, related) are joined with ";"; a ";" or "\\" inside an item is
   escaped with a backslash, so that `split_list` gives the items back exactly;
-- nested fields (figures, sources) are JSON text in their cell;
+- nested fields (place, figures, sources) are JSON text in their cell;
 - a cell a spreadsheet would run as a formula (first character after any leading single quotes is
   =, +, -, @, tab or CR) gets one more leading "'" (OWASP's advice); `unguard` reverses it exactly.
 """
@@ -20,7 +20,7 @@ from ..models import EVENT_FIELDS, Event, Store
 from . import pick
 
 LIST_FIELDS = ("countries", "themes", "actors", "related")
-JSON_FIELDS = ("figures", "sources")
+JSON_FIELDS = ("place", "figures", "sources")
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
 
 
@@ -70,7 +70,7 @@ def from_cell(field: str, cell: str) -> Any:
     if field in LIST_FIELDS:
         return split_list(cell)
     if field in JSON_FIELDS:
-        return json.loads(cell) if cell else []
+        return json.loads(cell) if cell else (None if field == "place" else [])
     return cell if cell != "" else None
 
 
