@@ -91,7 +91,7 @@ def test_empty_result_is_success() -> None:
         (("timeline", "--from", "2024", "--to", "2023"), 2, "pcdip: error: --to 2023 is before --from 2024\n"),
         (("timeline", "--format", "xml"), 2, "pcdip: error: unknown format 'xml'; choose one of: json, ndjson, csv, tsv, md, toml\n"),
         (("timeline", "--format", "toml"), 2, None),
-        (("timeline", "--fields", "id"), 2, "pcdip: error: --fields works with json, ndjson, csv and tsv, not table\n"),
+        (("timeline", "--fields", "id"), 2, "pcdip: error: --fields works with json, ndjson, csv, tsv, not table\n"),
         (("export", "--fields", "id,nope"), 2, None),
         (("export", "--format", "xml"), 2, None),
         (("timeline", "--limit", "-1"), 2, None),

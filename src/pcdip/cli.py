@@ -16,6 +16,7 @@ from typer.core import TyperGroup
 
 from . import __version__
 from .errors import NotFoundError, PcdipError, UsageError
+from .exporters import FORMATS, field_formats, help_text, timeline_formats
 
 if TYPE_CHECKING:
     from .models import Event, Store
@@ -83,19 +84,8 @@ ActorOpt = Annotated[Optional[str], typer.Option("--actor", "-a", help="Text in 
 SearchOpt = Annotated[Optional[str], typer.Option("--search", "-s", help="Text in the title, summary or actors (case-insensitive).", rich_help_panel="Filters")]
 LimitOpt = Annotated[Optional[int], typer.Option("--limit", "-n", min=0, help="At most this many events.", rich_help_panel="Filters")]
 ReverseOpt = Annotated[bool, typer.Option("--reverse", help="Latest first.", rich_help_panel="Filters")]
-FieldsOpt = Annotated[Optional[str], typer.Option("--fields", help="Comma-separated fields, in order, for json, ndjson, csv and tsv: id,date,title.")]
-
-
-def _timeline_format_help() -> str:
-    from .exporters import timeline_formats
-
-    return "Output: " + "|".join(["table", *timeline_formats()]) + " (table is plain text when piped)."
-
-
-def _export_format_help() -> str:
-    from .exporters import FORMATS
-
-    return "Format: " + ", ".join(f"{f.name} ({f.description})" for f in FORMATS.values()) + "."
+FieldsOpt = Annotated[Optional[str], typer.Option("--fields", help=f"Comma-separated fields, in order, for {', '.join(field_formats())}: id,date,title.")]
+TimelineFormatOpt = Annotated[str, typer.Option("--format", "-f", help=f"Output: {', '.join(['table', *timeline_formats()])} (table is plain text when piped).")]
 
 
 def _parse_date_option(option: str, value: str | None) -> Any:
@@ -211,7 +201,7 @@ def _print(renderable: Any) -> None:
 def _output_events(events: list[Event], store: Store, fmt: str, fields: str | None = None) -> None:
     if fmt == "table":
         if fields is not None:
-            raise UsageError("--fields works with json, ndjson, csv and tsv, not table")
+            raise UsageError(f"--fields works with {', '.join(field_formats())}, not table")
         if sys.stdout.isatty():
             from .render import make_console, timeline_table
 
@@ -242,7 +232,7 @@ def timeline(
     search: SearchOpt = None,
     limit: LimitOpt = None,
     reverse: ReverseOpt = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, ndjson, csv, tsv or md (table is plain text when piped).")] = "table",
+    fmt: TimelineFormatOpt = "table",
     fields: FieldsOpt = None,
     store: StoreOpt = None,
 ) -> None:
@@ -273,7 +263,7 @@ def theme(
     search: SearchOpt = None,
     limit: LimitOpt = None,
     reverse: ReverseOpt = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, ndjson, csv, tsv or md.")] = "table",
+    fmt: TimelineFormatOpt = "table",
     fields: FieldsOpt = None,
     store: StoreOpt = None,
 ) -> None:
@@ -406,7 +396,7 @@ def countries_(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json, ndjson, csv, tsv, md or toml (see below).")] = "json",
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}. {help_text()}.")] = "json",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.", dir_okay=False)] = None,
     fields: FieldsOpt = None,
     date_from: FromOpt = None,
@@ -420,11 +410,7 @@ def export(
     reverse: ReverseOpt = False,
     store: StoreOpt = None,
 ) -> None:
-    """Export events, with the timeline's filters, for other tools.
-
-    json is a bare array of event objects and ndjson one object a line; csv and tsv have a header
-    row, lists joined with ";" and sources and figures as JSON text; toml is a store that
-    --store and import read back. Field names are listed in the README.
+    """Export events, with the timeline's filters, for other tools (formats below; fields in the README).
 
     Example: pcdip export -f csv --from 2022 -t scrutiny -o pushback.csv
     """

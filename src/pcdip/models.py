@@ -14,20 +14,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, 
 from . import countries as _countries
 from .dates import PartialDate
 from .errors import NotFoundError
+from .fields import EVENT_FIELDS, FIGURE_FIELDS, PLACE_FIELDS, SOURCE_FIELDS
 
 SCHEMA_VERSION = 1
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
-# The field order of an exported event: stable, documented in the README, used by every exporter.
-EVENT_FIELDS: tuple[str, ...] = (
-    "id", "date", "end", "title", "summary", "countries", "place", "themes",
-    "actors", "figures", "note", "related", "sources",
-)
-SOURCE_FIELDS: tuple[str, ...] = ("title", "publisher", "url", "published", "archive_url", "accessed")
-FIGURE_FIELDS: tuple[str, ...] = ("name", "value", "qualifier", "unit")
-PLACE_FIELDS: tuple[str, ...] = ("name", "latitude", "longitude")
-
+__all__ = ["EVENT_FIELDS", "FIGURE_FIELDS", "PLACE_FIELDS", "SOURCE_FIELDS", "Event", "Figure", "Place", "Source", "Store", "Theme"]
 
 def _nonblank(value: str) -> str:
     if not value.strip():

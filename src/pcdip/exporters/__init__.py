@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
-from ..models import EVENT_FIELDS
+from ..fields import EVENT_FIELDS
 
 if TYPE_CHECKING:
     from ..models import Event, Store
@@ -67,12 +67,21 @@ def timeline_formats() -> list[str]:
     return [f.name for f in FORMATS.values() if f.timeline]
 
 
+def field_formats() -> list[str]:
+    return [f.name for f in FORMATS.values() if f.fields]
+
+
+def help_text() -> str:
+    """One line per format, for `pcdip export --help`."""
+    return "; ".join(f"{f.name}: {f.description}" + (" (needs -o)" if f.requires_file else "") for f in FORMATS.values())
+
+
 def parse_fields(spec: str | None, fmt: Format) -> tuple[str, ...] | None:
     """`--fields id,date,title` -> ("id", "date", "title"); UsageError listing the valid fields."""
     if spec is None:
         return None
     if not fmt.fields:
-        usable = ", ".join(f.name for f in FORMATS.values() if f.fields)
+        usable = ", ".join(field_formats())
         raise UsageError(f"--fields works with {usable}, not {fmt.name}")
     fields = tuple(part.strip() for part in spec.split(",") if part.strip())
     unknown = [f for f in fields if f not in EVENT_FIELDS]

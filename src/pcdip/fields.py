@@ -1,0 +1,14 @@
+"""Field names of exported records: stable, documented in the README, shared by every exporter.
+
+Kept apart from models.py so that the export registry (and `--help`) can use them without
+importing pydantic.
+"""
+
+# The field order of an exported event: stable, documented in the README, used by every exporter.
+EVENT_FIELDS: tuple[str, ...] = (
+    "id", "date", "end", "title", "summary", "countries", "place", "themes",
+    "actors", "figures", "note", "related", "sources",
+)
+SOURCE_FIELDS: tuple[str, ...] = ("title", "publisher", "url", "published", "archive_url", "accessed")
+FIGURE_FIELDS: tuple[str, ...] = ("name", "value", "qualifier", "unit")
+PLACE_FIELDS: tuple[str, ...] = ("name", "latitude", "longitude")
