@@ -221,3 +221,13 @@ def check_events(events: list[Event], themes: list[Theme], *, known_ids: set[str
             if other not in ids:
                 problems.append((i, event.id, "related", f"no event has the id {other!r}"))
     return problems
+
+
+def store_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a store file (draft 2020-12), generated from the models."""
+    schema = Store.model_json_schema(mode="validation")
+    schema.update(
+        title="pcdip event store",
+        description="A TOML store of dated, sourced events; see the pcdip README, 'The store format'.",
+    )
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}

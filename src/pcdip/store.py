@@ -83,14 +83,14 @@ def event_lines(data: bytes) -> list[int]:
     return [data.count(b"\n", 0, m.start()) + 1 for m in _EVENT_HEADER.finditer(data)]
 
 
-def _where(loc: tuple[Any, ...]) -> str:
+def error_location(loc: tuple[Any, ...]) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(event)"
 
 
-def _message(error: Any) -> str:
+def error_message(error: Any) -> str:
     kind = error["type"]
     if kind == "missing":
         return "is required but missing"
@@ -141,7 +141,7 @@ def validate_raw(raw: dict[str, Any], path: Path, data: bytes = b"") -> tuple[St
             themes = TypeAdapter(list[Theme]).validate_python(raw_themes)
         except PydanticError as exc:
             for err in exc.errors():
-                problems.append(Problem(path, None, None, "themes" + _where(err["loc"]), _message(err)))
+                problems.append(Problem(path, None, None, "themes" + error_location(err["loc"]), error_message(err)))
         seen: set[str] = set()
         for t in themes:
             if t.id in seen:
@@ -174,10 +174,10 @@ def validate_raw(raw: dict[str, Any], path: Path, data: bytes = b"") -> tuple[St
                 loc = err["loc"]
                 i = loc[0] if loc and isinstance(loc[0], int) else None
                 if i is None:
-                    problems.append(Problem(path, None, None, "events", _message(err)))
+                    problems.append(Problem(path, None, None, "events", error_message(err)))
                     continue
                 bad.add(i)
-                problems.append(Problem(path, line_of(i), id_of(i), _where(loc[1:]), _message(err)))
+                problems.append(Problem(path, line_of(i), id_of(i), error_location(loc[1:]), error_message(err)))
             # Keep checking the valid ones across events, so that every problem is reported at once.
             positions = [i for i in range(len(raw_events)) if i not in bad]
             events = [Event.model_validate(raw_events[i]) for i in positions]
@@ -212,3 +212,137 @@ def load_store(path: str | os.PathLike[str] | None = None) -> Store:
             details=[str(p) for p in problems],
         )
     return store
+
+
+# --- writing --------------------------------------------------------------------------------
+#
+# A curator's file is never rewritten: new events are serialised with tomli-w and appended after
+# the existing bytes, which stay exactly as they were (comments and layout included). Every write
+# holds a lock, parses and validates the result before it replaces the store, and replaces it
+# atomically, so a crash leaves either the old store or the new one.
+
+LOCK_TIMEOUT = 60.0
+
+
+def lock_path(path: Path) -> Path:
+    # A lock file beside the store, not the store itself: os.replace gives the store a new inode.
+    return path.with_name(f".{path.name}.lock")
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold the store's write lock (serialises concurrent `pcdip add` / `pcdip import`)."""
+    from filelock import FileLock, Timeout
+
+    try:
+        with FileLock(lock_path(path), timeout=LOCK_TIMEOUT):
+            yield
+    except Timeout:
+        raise StoreError(f"{path}: another pcdip is writing this store (lock {lock_path(path)} held for {LOCK_TIMEOUT:.0f} s); try again") from None
+    except PermissionError as exc:
+        raise StoreError(f"{path}: cannot lock the store for writing: {exc.strerror or exc}") from None
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary file in the store's folder, fsync it, and rename it over `path`."""
+    import tempfile
+
+    folder = path.parent
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_folder(folder)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - not possible on every platform
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def render_events(events: list[Event]) -> bytes:
+    """New events as TOML `[[events]]` tables, written by tomli-w."""
+    import tomli_w
+
+    from .exporters.tomlfmt import event_table
+
+    return tomli_w.dumps({"events": [event_table(e) for e in events]}).encode("utf-8")
+
+
+def append_events(path: str | os.PathLike[str] | None, events: list[Event]) -> Store:
+    """Append events to a store, all or nothing; return the new store.
+
+    Refuses (ValidationError listing every problem, store untouched) when the store is invalid,
+    when an id is already used, when a theme is undeclared or a `related` id unknown.
+    """
+    where = locate(path)
+    with locked(where):
+        data = read_bytes(where)
+        current, problems = validate_raw(parse_toml(data, where), where, data)
+        if current is None:
+            raise ValidationError(f"{where}: the store is not valid, so nothing was written; fix it first ({len(problems)} problems):",
+                                  details=[str(p) for p in problems])
+        batch = check_events(events, current.themes, known_ids={e.id for e in current.events})
+        if batch:
+            raise ValidationError(
+                f"{where}: nothing was written: {len(batch)} problem{'s' if len(batch) != 1 else ''} in the new events:",
+                details=[f"event {event_id!r}: {field}: {message}" for _, event_id, field, message in batch],
+            )
+        if not events:
+            return current
+        separator = b"" if not data or data.endswith(b"\n\n") else (b"\n" if data.endswith(b"\n") else b"\n\n")
+        new_data = data + separator + render_events(events)
+        # Read the result back before it may replace the store.
+        written, problems = validate_raw(parse_toml(new_data, where), where, new_data)
+        expected = [e.to_dict() for e in [*current.events, *events]]
+        if written is None or [e.to_dict() for e in written.events] != expected:
+            details = [str(p) for p in problems] or ["the appended events did not read back as written"]
+            raise StoreError(f"{where}: the store would not read back correctly after the write, so nothing was written", details=details)
+        atomic_write(where, new_data)
+        return written
+
+
+def init_store(path: Path, template: Store) -> None:
+    """Create a new store with the template's theme vocabulary; never overwrite a file."""
+    import tomli_w
+
+    header = (
+        "# A pcdip event store. Format: the README's \"The store format\"; check with `pcdip validate`.\n"
+        "# Add events with `pcdip add` or `pcdip import`, or by hand as [[events]] tables below.\n"
+    )
+    document = {"schema_version": SCHEMA_VERSION, "themes": [t.model_dump(exclude_defaults=True) for t in template.themes]}
+    data = (header + "\n" + tomli_w.dumps(document)).encode("utf-8")
+    if not path.parent.is_dir():
+        raise StoreError(f"{path.parent}: no such folder; create it first")
+    with locked(path):
+        if path.exists():
+            raise StoreError(f"{path}: already exists; pcdip init never overwrites a file (choose another path or remove it)")
+        atomic_write(path, data)

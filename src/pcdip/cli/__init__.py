@@ -1,0 +1,246 @@
+"""The pcdip command line: parse options, call the core, hand results to a view or an exporter.
+
+The one place where errors become exit codes is `PcdipGroup.invoke` (for PcdipError) and `main`
+(for everything else): 0 success, 1 data or not-found errors, 2 usage errors, 130 Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from .. import __version__
+from ..errors import NotFoundError, PcdipError, UsageError
+from ..exporters import field_formats, timeline_formats
+
+if TYPE_CHECKING:
+    from ..models import Event, Store
+    from ..query import Filters
+
+EXIT_CODES = {0: "success (an empty result included)", 1: "data error: invalid or unreadable store, unknown country, theme, region or id",
+              2: "usage error: malformed option value, unknown format or field", 130: "interrupted (Ctrl-C)"}
+
+
+class PcdipGroup(TyperGroup):
+    """Turns PcdipError into one line on stderr and its exit code, for `main` and CliRunner alike."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PcdipError as exc:
+            report(exc.message, exc.details)
+            raise typer.Exit(exc.exit_code) from None
+
+
+def report(message: str, details: list[str] | None = None) -> None:
+    from ..render import clean
+
+    lines = [f"pcdip: error: {clean(message)}"] + [f"  {clean(d)}" for d in details or []]
+    sys.stderr.write("\n".join(lines) + "\n")
+    sys.stderr.flush()
+
+
+app = typer.Typer(
+    cls=PcdipGroup,
+    name="pcdip",
+    help="A sourced timeline of China's international policing diplomacy: query it, profile a country, export it.",
+    epilog="Examples: pcdip timeline --from 2022 · pcdip country Fiji · pcdip theme training · pcdip export -f csv -o events.csv",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pcdip {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """A sourced timeline of China's international policing diplomacy: query it, profile a country, export it.
+
+    The bundled store is used unless --store PATH or the PCDIP_STORE environment variable names another.
+    """
+
+
+# --- shared options --------------------------------------------------------------------------
+
+StoreOpt = Annotated[Optional[Path], typer.Option("--store", envvar="PCDIP_STORE", help="Store file to read (default: the bundled store).", show_default=False)]
+FromOpt = Annotated[Optional[str], typer.Option("--from", help="Events whose span reaches this date or later: 2022, 2023-06, 2025-02-20.", rich_help_panel="Filters")]
+ToOpt = Annotated[Optional[str], typer.Option("--to", help="Events whose span starts by this date: 2023, 2023-06 (the end of the month counts).", rich_help_panel="Filters")]
+CountryOpt = Annotated[Optional[list[str]], typer.Option("--country", "-c", help="Country by name, ISO code or alias (repeatable: any of them).", rich_help_panel="Filters")]
+ThemeOpt = Annotated[Optional[list[str]], typer.Option("--theme", "-t", help="Theme id (repeatable: any of them); `pcdip themes` lists them.", rich_help_panel="Filters")]
+RegionOpt = Annotated[Optional[str], typer.Option("--region", "-r", help="UN M49 region or sub-region: Oceania, Melanesia, South-eastern Asia, Central Asia...", rich_help_panel="Filters")]
+ActorOpt = Annotated[Optional[str], typer.Option("--actor", "-a", help="Text in an actor's name (case-insensitive).", rich_help_panel="Filters")]
+SearchOpt = Annotated[Optional[str], typer.Option("--search", "-s", help="Text in the title, summary or actors (case-insensitive).", rich_help_panel="Filters")]
+LimitOpt = Annotated[Optional[int], typer.Option("--limit", "-n", min=0, help="At most this many events.", rich_help_panel="Filters")]
+ReverseOpt = Annotated[bool, typer.Option("--reverse", help="Latest first.", rich_help_panel="Filters")]
+FieldsOpt = Annotated[Optional[str], typer.Option("--fields", help=f"Comma-separated fields, in order, for {', '.join(field_formats())}: id,date,title.")]
+TimelineFormatOpt = Annotated[str, typer.Option("--format", "-f", help=f"Output: {', '.join(['table', *timeline_formats()])} (table is plain text when piped).")]
+
+
+def parse_date_option(option: str, value: str | None) -> Any:
+    if value is None:
+        return None
+    from ..dates import PartialDateError, parse_date
+
+    try:
+        return parse_date(value.strip())
+    except PartialDateError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def load(store_path: Path | None) -> Store:
+    from ..store import load_store
+
+    return load_store(store_path)
+
+
+def check_themes(store: Store, themes: list[str]) -> None:
+    declared = [t.id for t in store.themes]
+    for theme in themes:
+        if theme not in declared:
+            import difflib
+
+            close = difflib.get_close_matches(theme, declared, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise NotFoundError(f"unknown theme {theme!r}{hint}; valid themes: {', '.join(declared)}")
+
+
+def build_filters(
+    store: Store,
+    *,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    country: list[str] | None = None,
+    theme: list[str] | None = None,
+    all_themes: bool = False,
+    region: str | None = None,
+    actor: str | None = None,
+    search: str | None = None,
+    limit: int | None = None,
+    reverse: bool = False,
+) -> Filters:
+    from ..query import Filters
+
+    start = parse_date_option("--from", date_from)
+    end = parse_date_option("--to", date_to)
+    if start is not None and end is not None and end.upper < start.lower:
+        raise UsageError(f"--to {end} is before --from {start}")
+    codes: tuple[str, ...] = ()
+    if country:
+        from .. import countries
+
+        codes = tuple(countries.resolve(c).code for c in country)
+    check_themes(store, theme or [])
+    region_name = None
+    if region:
+        from .. import countries
+
+        region_name = countries.resolve_region(region)
+    return Filters(start, end, codes, tuple(theme or ()), all_themes, region_name, actor, search, limit, reverse)
+
+
+def emit(text: str | bytes, output: Path | None = None) -> None:
+    """Write data to stdout (quietly stopping when a pipe closes) or to a file."""
+    if output is not None:
+        try:
+            if isinstance(text, bytes):
+                output.write_bytes(text)
+            else:
+                output.write_text(text, encoding="utf-8", newline="")
+        except OSError as exc:
+            from ..errors import StoreError
+
+            raise StoreError(f"{output}: cannot write: {exc.strerror or exc}") from None
+        return
+    try:
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _pipe_closed()
+
+
+def _pipe_closed() -> NoReturn:
+    # The reader (head, less) went away: stop without a traceback, and keep Python's own flush at
+    # exit from failing again.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(0)
+
+
+def show_view(renderable: Any) -> None:
+    """Show a Rich view: styled on a terminal; in a pipe, plain text without trailing padding."""
+    from ..render import make_console
+
+    console = make_console()
+    if not console.is_terminal:
+        with console.capture() as capture:
+            console.print(renderable)
+        emit("".join(line.rstrip() + "\n" for line in capture.get().splitlines()))
+        return
+    try:
+        console.print(renderable)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _pipe_closed()
+
+
+def output_events(events: list[Event], store: Store, fmt: str, fields: str | None = None) -> None:
+    if fmt == "table":
+        if fields is not None:
+            raise UsageError(f"--fields works with {', '.join(field_formats())}, not table")
+        if sys.stdout.isatty():
+            from ..render import make_console, timeline_table
+
+            show_view(timeline_table(events, store, make_console()))
+        else:
+            from ..render import timeline_plain
+
+            emit(timeline_plain(events))
+        return
+    from .. import exporters
+
+    exporter = exporters.get(fmt)
+    if not exporter.timeline:
+        raise UsageError(f"--format {fmt}: choose one of table, {', '.join(exporters.timeline_formats())} (or use `pcdip export`)")
+    emit(exporter.write(events, store, exporters.parse_fields(fields, exporter)))
+
+
+# Commands register themselves on `app` when their modules are imported.
+from . import authoring, browse  # noqa: E402,F401
+
+
+def main() -> None:
+    """Entry point of the `pcdip` command."""
+    try:
+        app(prog_name="pcdip")
+    except KeyboardInterrupt:
+        sys.stderr.write("pcdip: interrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            sys.exit(0)
+    except PcdipError as exc:  # raised outside a command (should not happen, but never a traceback)
+        report(exc.message, exc.details)
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        if os.environ.get("PCDIP_DEBUG") == "1":
+            raise
+        report(f"unexpected {type(exc).__name__}: {exc} (set PCDIP_DEBUG=1 for a traceback, and please report it)")
+        sys.exit(1)

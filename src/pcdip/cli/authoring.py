@@ -1,0 +1,251 @@
+"""Commands that create, check and add to a store: init, add, import, validate, schema."""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from ..errors import PcdipError, UsageError, ValidationError
+from . import StoreOpt, app, emit, load
+
+
+def slugify(date: str, title: str, max_words: int = 8) -> str:
+    """An id from a date and a title: "2025-02-20" + "China repatriates 200 nationals" -> "2025-02-20-china-repatriates-200-nationals"."""
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z0-9]+", text)[:max_words]
+    stem = re.sub(r"[^0-9x-]", "", date.lower().rstrip("~?%")).replace("x", "0")
+    return "-".join([stem, *words]).strip("-") or "event"
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="The new store file.", dir_okay=False, show_default=False)],
+) -> None:
+    """Create a new, valid, empty store with the bundled theme vocabulary; never overwrites a file.
+
+    Example: pcdip init my-events.toml && pcdip add --store my-events.toml
+    """
+    from ..store import bundled_store, init_store, load_store
+
+    init_store(path, load_store(bundled_store()))
+    sys.stderr.write(f"created {path}; add events with `pcdip add --store {path}` or `pcdip import FILE --store {path}`\n")
+
+
+def is_terminal() -> bool:
+    """Whether `pcdip add` may prompt: someone is at a terminal on both ends."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+class _Prompter:
+    """Asks for missing fields on a terminal, validating each answer and asking again when it is wrong."""
+
+    def __init__(self, interactive: bool) -> None:
+        self.interactive = interactive
+        self.missing: list[str] = []
+
+    def ask(self, option: str, label: str, value: Any, check: Any, *, default: str | None = None, required: bool = True) -> Any:
+        if value is None and not self.interactive:
+            if required and default is None:
+                self.missing.append(option)
+            if default is None:
+                return None
+            value = default
+        if value is not None:
+            try:
+                return check(value)
+            except ValueError as exc:  # PartialDateError included; PcdipError passes with its own code
+                raise UsageError(f"{option}: {exc}") from None
+        while True:
+            answer = typer.prompt(label, default=default if default is not None else ("" if not required else None), show_default=default is not None)
+            if not answer.strip() and not required:
+                return check(None) if option in ("--country", "--actor") else None
+            try:
+                return check(answer.strip())
+            except PcdipError as exc:
+                typer.echo(f"  {exc.message}", err=True)
+            except ValueError as exc:
+                typer.echo(f"  {exc}", err=True)
+
+
+def _date(value: str) -> str:
+    from ..dates import parse_date
+
+    return parse_date(value).text
+
+
+def _url(value: str) -> str:
+    if not re.fullmatch(r"https?://\S+", value):
+        raise ValueError(f"{value!r} is not an http(s) URL")
+    return value
+
+
+def _nonblank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+@app.command()
+def add(
+    event_id: Annotated[Optional[str], typer.Option("--id", help="Slug; default: the date and the first words of the title.")] = None,
+    date: Annotated[Optional[str], typer.Option("--date", help="EDTF date at the source's precision: 2023, 2022-12, 2025-02-20, 2023~.")] = None,
+    end: Annotated[Optional[str], typer.Option("--end", help="End of a span (EDTF).")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="One line, in your own words.")] = None,
+    summary: Annotated[Optional[str], typer.Option("--summary", help="One to three sentences, in your own words.")] = None,
+    country: Annotated[Optional[list[str]], typer.Option("--country", "-c", help="Counterpart country, any name or code (repeatable).")] = None,
+    theme: Annotated[Optional[list[str]], typer.Option("--theme", "-t", help="Theme id (repeatable).")] = None,
+    actor: Annotated[Optional[list[str]], typer.Option("--actor", "-a", help="Named person or body (repeatable).")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="Uncertainty or disagreement between sources.")] = None,
+    related: Annotated[Optional[list[str]], typer.Option("--related", help="Id of an earlier event this one follows (repeatable).")] = None,
+    source_url: Annotated[Optional[str], typer.Option("--source-url", help="The source's http(s) URL.")] = None,
+    source_title: Annotated[Optional[str], typer.Option("--source-title", help="The source's title.")] = None,
+    source_publisher: Annotated[Optional[str], typer.Option("--source-publisher", help="Who published it.")] = None,
+    source_published: Annotated[Optional[str], typer.Option("--source-published", help="When it was published (EDTF), if known.")] = None,
+    no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt, even on a terminal.")] = False,
+    store: StoreOpt = None,
+) -> None:
+    """Add one event. Missing fields are asked for on a terminal, each checked as you type.
+
+    Example: pcdip add --date 2024-03-20 --title "Fiji keeps its police pact" --summary "..." -c Fiji -t agreement --source-url https://... --source-title "..." --source-publisher RNZ
+    """
+    from .. import countries
+    from ..models import Event
+    from ..store import append_events, locate
+
+    data = load(store)
+    declared = [t.id for t in data.themes]
+    interactive = not no_input and is_terminal()
+    p = _Prompter(interactive)
+
+    def codes(values: Any) -> list[str]:
+        if values is None:
+            return []
+        items = values if isinstance(values, list) else [v for v in re.split(r"\s*[,;]\s*", values) if v]
+        return [countries.resolve(v).code for v in items]
+
+    def themes_of(values: Any) -> list[str]:
+        items = values if isinstance(values, list) else [v for v in re.split(r"[\s,;]+", values) if v]
+        bad = [t for t in items if t not in declared]
+        if bad or not items:
+            raise UsageError(f"unknown theme {', '.join(map(repr, bad)) or '(none given)'}; valid themes: {', '.join(declared)}")
+        return items
+
+    def actors_of(values: Any) -> list[str]:
+        if values is None:
+            return []
+        return values if isinstance(values, list) else [v for v in re.split(r"\s*;\s*", values) if v]
+
+    date_v = p.ask("--date", "Date (EDTF: 2023, 2022-12, 2025-02-20; ~ approximate, ? uncertain)", date, _date)
+    end_v = p.ask("--end", "End of the span (empty if none)", end, _date, required=False)
+    title_v = p.ask("--title", "Title", title, _nonblank)
+    summary_v = p.ask("--summary", "Summary (one to three sentences)", summary, _nonblank)
+    country_v = p.ask("--country", "Countries (names or codes, comma-separated; empty for none)", country, codes, required=False)
+    theme_v = p.ask("--theme", f"Themes ({', '.join(declared)})", theme, themes_of)
+    actor_v = p.ask("--actor", "Actors (separated by ';', empty for none)", actor, actors_of, required=False)
+    url_v = p.ask("--source-url", "Source URL", source_url, _url)
+    stitle_v = p.ask("--source-title", "Source title", source_title, _nonblank)
+    publisher_v = p.ask("--source-publisher", "Source publisher", source_publisher, _nonblank)
+    published_v = p.ask("--source-published", "Source publication date (EDTF, empty if unknown)", source_published, _date, required=False)
+    if p.missing:
+        raise UsageError(f"missing {', '.join(p.missing)} (on a terminal, pcdip add asks for what is missing)")
+    id_v = event_id or slugify(date_v, title_v)
+
+    record: dict[str, Any] = {
+        "id": id_v, "date": date_v, "end": end_v, "title": title_v, "summary": summary_v,
+        "countries": country_v or [], "themes": theme_v, "actors": actor_v or [], "note": note, "related": related or [],
+        "sources": [{"title": stitle_v, "publisher": publisher_v, "url": url_v, "published": published_v}],
+    }
+    from pydantic import ValidationError as PydanticError
+
+    from ..store import error_location, error_message
+
+    try:
+        event = Event.model_validate(record)
+    except PydanticError as exc:
+        raise ValidationError(f"event {id_v!r} is not valid; nothing was written:",
+                              details=[f"{error_location(e['loc'])}: {error_message(e)}" for e in exc.errors()]) from None
+    append_events(store, [event])
+    sys.stderr.write(f"added {event.id} to {locate(store)}\n")
+
+
+@app.command("import")
+def import_(
+    file: Annotated[str, typer.Argument(metavar="FILE|-", help="A file as `pcdip export` writes it, or - for stdin.", show_default=False)],
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="json, ndjson, csv, tsv or toml (default: from the file's extension; needed for stdin).")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Add the events of a file, all or nothing: one problem rejects the whole batch and leaves the store as it was.
+
+    Example: pcdip export -f csv -c Fiji | pcdip import - --format csv --store fiji.toml
+    """
+    from ..errors import StoreError
+    from ..importers import detect_format, parse_events
+    from ..store import append_events, locate
+
+    if file == "-":
+        if not fmt:
+            raise UsageError("reading stdin: give --format (json, ndjson, csv, tsv or toml)")
+        kind, name = detect_format(file, fmt), "<stdin>"
+        # Bytes, not text mode: a CR inside a CSV cell must not become a newline.
+        text = _decode(sys.stdin.buffer.read(), name)
+    else:
+        kind, name = detect_format(file, fmt), file
+        try:
+            text = _decode(Path(file).read_bytes(), name)
+        except FileNotFoundError:
+            raise StoreError(f"{file}: no such file") from None
+        except OSError as exc:
+            raise StoreError(f"{file}: cannot read: {exc.strerror or exc}") from None
+    events = parse_events(text, kind, name)
+    append_events(store, events)
+    sys.stderr.write(f"imported {len(events)} event{'s' if len(events) != 1 else ''} into {locate(store)}\n")
+
+
+def _decode(data: bytes, name: str) -> str:
+    from ..errors import StoreError
+
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise StoreError(f"{name}: not UTF-8 text (byte {exc.start}); export or save it as UTF-8") from None
+
+
+@app.command()
+def validate(
+    strict: Annotated[bool, typer.Option("--strict", help="Also fail on the quality checks of docs/DATA.md (missing publication dates...).")] = False,
+    store: StoreOpt = None,
+) -> None:
+    """Check a store and report every problem, with line numbers; exit 0 when valid, 1 otherwise.
+
+    Example: pcdip validate --strict --store my-events.toml
+    """
+    from ..quality import quality_problems
+    from ..store import locate
+
+    data = load(store)
+    where = locate(store)
+    issues = quality_problems(data)
+    if strict and issues:
+        raise ValidationError(f"{where}: valid, but {len(issues)} quality problem{'s' if len(issues) != 1 else ''} (--strict):",
+                              details=[f"{where}: {i}" for i in issues])
+    note = f"; {len(issues)} quality warnings (see --strict)" if issues else ""
+    sys.stderr.write(f"{where}: valid: {len(data.events)} events, {len(data.themes)} themes{note}\n")
+
+
+@app.command()
+def schema(
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.", dir_okay=False)] = None,
+) -> None:
+    """Print the JSON Schema of a store, for editors that check TOML as you type (Taplo, Even Better TOML).
+
+    Example: pcdip schema -o pcdip.schema.json   (then put `#:schema ./pcdip.schema.json` at the top of events.toml)
+    """
+    from ..exporters.jsonfmt import dumps
+    from ..models import store_json_schema
+
+    emit(dumps(store_json_schema(), indent=2) + "\n", output)

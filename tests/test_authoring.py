@@ -1,0 +1,332 @@
+"""init, add, import, validate --strict and schema: a curator's bytes are never lost."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from pcdip import exporters
+from pcdip.models import Event, Store
+from pcdip.store import bundled_store, load_store
+
+from .conftest import DATA, invoke
+from .strategies import event_lists
+
+PCDIP = shutil.which("pcdip", path=str(Path(sys.executable).parent)) or "pcdip"
+
+NEW = {
+    "id": "2026-01-new-event",
+    "date": "2026-01",
+    "title": "A new event",
+    "summary": "Something happened.",
+    "countries": ["FJ"],
+    "themes": ["training"],
+    "sources": [{"title": "Report", "publisher": "Example", "url": "https://example.org/new"}],
+}
+
+
+def write_json(tmp_path: Path, events: list[dict], name: str = "batch.json") -> Path:  # type: ignore[type-arg]
+    path = tmp_path / name
+    path.write_text(json.dumps(events), "utf-8")
+    return path
+
+
+# --- init -------------------------------------------------------------------------------------
+
+def test_init_creates_a_valid_empty_store_with_the_bundled_themes(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    r = invoke("init", str(path))
+    assert r.code == 0 and "created" in r.err
+    store = load_store(path)
+    assert store.events == []
+    assert [t.model_dump() for t in store.themes] == [t.model_dump() for t in load_store(bundled_store()).themes]
+
+
+def test_init_never_overwrites(store: Path) -> None:
+    before = store.read_bytes()
+    r = invoke("init", str(store))
+    assert r.code == 1 and "already exists" in r.err
+    assert store.read_bytes() == before
+
+
+# --- add --------------------------------------------------------------------------------------
+
+ADD = ["add", "--date", "2026-01-05", "--title", "Fiji trains its police: phase two", "--summary", "A second course.",
+       "-c", "fiji", "-c", "Solomons", "-t", "training", "--actor", "Fiji Police Force",
+       "--source-url", "https://example.org/x", "--source-title", "Course", "--source-publisher", "Example", "--source-published", "2026-01-06"]
+
+
+def test_add_appends_and_keeps_every_existing_byte(store: Path) -> None:
+    before = store.read_bytes()
+    r = invoke(*ADD)
+    assert r.code == 0, r.err
+    after = store.read_bytes()
+    assert after.startswith(before)
+    event = load_store(store).event("2026-01-05-fiji-trains-its-police-phase-two")
+    assert event is not None
+    assert event.countries == ["FJ", "SB"] and event.actors == ["Fiji Police Force"]
+    assert event.sources[0].published is not None and event.sources[0].published.text == "2026-01-06"
+    assert r.err == f"added 2026-01-05-fiji-trains-its-police-phase-two to {store}\n"
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "message"),
+    [
+        ({"-c": "Fjii"}, 1, "unknown country 'Fjii': did you mean Fiji"),
+        ({"-t": "nope"}, 2, "unknown theme 'nope'"),
+        ({"--date": "2026-13"}, 2, "month 13 does not exist"),
+        ({"--source-url": "ftp://x"}, 2, "is not an http(s) URL"),
+    ],
+)
+def test_add_rejects_bad_values_and_leaves_the_store(store: Path, change: dict[str, str], code: int, message: str) -> None:
+    before = store.read_bytes()
+    args = list(ADD)
+    for option, value in change.items():
+        args[args.index(option) + 1] = value
+    r = invoke(*args)
+    assert r.code == code and message in r.err, r.err
+    assert store.read_bytes() == before
+
+
+def test_add_duplicate_id_is_refused(store: Path) -> None:
+    before = store.read_bytes()
+    r = invoke(*ADD, "--id", "2011-04-fiji-mou")
+    assert r.code == 1 and "event '2011-04-fiji-mou': id: duplicate id" in r.err
+    assert store.read_bytes() == before
+
+
+def test_add_without_a_terminal_names_what_is_missing(store: Path) -> None:
+    r = invoke("add", "--date", "2026")
+    assert r.code == 2
+    assert r.err == "pcdip: error: missing --title, --summary, --theme, --source-url, --source-title, --source-publisher (on a terminal, pcdip add asks for what is missing)\n"
+
+
+def test_add_prompts_and_asks_again_on_a_terminal(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from pcdip.cli import app, authoring
+
+    monkeypatch.setattr(authoring, "is_terminal", lambda: True)
+    answers = "\n".join([
+        "2026-13", "2026-02",            # date: a bad one, asked again
+        "",                              # end
+        "Prompted event", "Typed at a prompt.",
+        "Fjii", "Fiji, PNG",             # countries: a typo, asked again with a suggestion
+        "patrols", "training",           # themes
+        "Someone; Another body",         # actors
+        "not a url", "https://example.org/p", "Prompt source", "Example", "",
+    ]) + "\n"
+    result = CliRunner().invoke(app, ["add"], input=answers)
+    assert result.exit_code == 0, result.output
+    assert "month 13 does not exist" in result.output or "month 13 does not exist" in result.stderr
+    assert "did you mean Fiji" in result.stderr
+    event = load_store(store).event("2026-02-prompted-event")
+    assert event is not None and event.countries == ["FJ", "PG"] and event.actors == ["Someone", "Another body"]
+
+
+# --- import -----------------------------------------------------------------------------------
+
+def test_import_json_appends(tmp_path: Path, store: Path) -> None:
+    before = store.read_bytes()
+    r = invoke("import", str(write_json(tmp_path, [NEW])))
+    assert r.code == 0, r.err
+    assert r.err == f"imported 1 event into {store}\n"
+    assert store.read_bytes().startswith(before)
+    assert load_store(store).event("2026-01-new-event") is not None
+
+
+def test_comments_survive_an_import(tmp_path: Path, store: Path) -> None:
+    store.write_text("# A curator's comment at the top\n" + store.read_text("utf-8") + "\n# and one at the end, with odd   spacing\n", "utf-8")
+    before = store.read_bytes()
+    assert invoke("import", str(write_json(tmp_path, [NEW]))).code == 0
+    after = store.read_text("utf-8")
+    assert after.encode("utf-8").startswith(before)
+    assert "# A curator's comment at the top\n" in after and "# and one at the end, with odd   spacing\n" in after
+
+
+def test_rejected_batch_reports_every_problem_and_leaves_the_file_byte_identical(tmp_path: Path, store: Path) -> None:
+    before = store.read_bytes()
+    batch = [
+        NEW,
+        {**NEW, "id": "2026-bad-date", "date": "2026-13"},
+        {**NEW, "id": "2026-bad-country", "countries": ["XX"]},
+    ]
+    r = invoke("import", str(write_json(tmp_path, batch)))
+    assert r.code == 1
+    assert "nothing was imported: 2 problems" in r.err
+    assert "item 2: event '2026-bad-date': date:" in r.err and "item 3: event '2026-bad-country': countries:" in r.err
+    assert store.read_bytes() == before
+
+    clash = invoke("import", str(write_json(tmp_path, [NEW, {**NEW, "id": "2011-04-fiji-mou"}, {**NEW, "id": "x-1", "themes": ["nope"]}])))
+    assert clash.code == 1
+    assert "event '2011-04-fiji-mou': id: duplicate id" in clash.err and "event 'x-1': themes: 'nope' is not declared" in clash.err
+    assert store.read_bytes() == before
+
+
+def test_import_reports_syntax_errors_with_lines(tmp_path: Path, store: Path) -> None:
+    bad = tmp_path / "bad.ndjson"
+    bad.write_text(json.dumps(NEW) + "\n{oops\n", "utf-8")
+    r = invoke("import", str(bad))
+    assert r.code == 1 and r.err.startswith(f"pcdip: error: {bad}:2:2: not valid JSON")
+
+
+def test_import_needs_a_format_it_can_tell(tmp_path: Path) -> None:
+    assert invoke("import", "-").code == 2
+    other = tmp_path / "events.xml"
+    other.write_text("<x/>", "utf-8")
+    r = invoke("import", str(other))
+    assert r.code == 2 and "add --format" in r.err
+    assert invoke("import", str(tmp_path / "absent.json")).code == 1
+
+
+def test_import_from_stdin(store: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pcdip.cli import app
+
+    result = CliRunner().invoke(app, ["import", "-", "--format", "ndjson"], input=json.dumps(NEW) + "\n")
+    assert result.exit_code == 0, result.stderr
+    assert load_store(store).event("2026-01-new-event") is not None
+
+
+def test_invalid_store_is_not_written_to(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    shutil.copy(DATA / "broken-events.toml", broken)
+    before = broken.read_bytes()
+    r = invoke("import", str(write_json(tmp_path, [NEW])), "--store", str(broken))
+    assert r.code == 1 and "the store is not valid, so nothing was written" in r.err
+    assert broken.read_bytes() == before
+
+
+@pytest.mark.parametrize("fmt", ["json", "ndjson", "csv", "tsv", "toml"])
+def test_export_init_import_export_on_the_bundled_store(tmp_path: Path, fmt: str) -> None:
+    original = invoke("export", "--format", fmt, "--store", str(bundled_store())).out
+    exported = tmp_path / f"all.{fmt}"
+    exported.write_text(original, "utf-8", newline="")
+    target = tmp_path / "new.toml"
+    assert invoke("init", str(target)).code == 0
+    r = invoke("import", str(exported), "--store", str(target))
+    assert r.code == 0, r.err
+    again = invoke("export", "--format", fmt, "--store", str(target)).out
+    if fmt == "toml":  # a new store has its own title; its themes and events are the same
+        for key in ("themes", "events"):
+            assert tomllib.loads(again)[key] == tomllib.loads(original)[key]
+    else:
+        assert again == original
+
+
+def _round_trip(tmp_path: Path, events: list[Event], fmt: str) -> None:
+    template = load_store(bundled_store())
+    source = Store(schema_version=1, themes=template.themes, events=events)
+    text = exporters.get(fmt).write(events, source)
+    assert isinstance(text, str)
+    folder = Path(os.environ.get("TMPDIR", "/tmp")) if tmp_path is None else tmp_path
+    target = folder / f"rt-{os.getpid()}-{fmt}.toml"
+    target.unlink(missing_ok=True)
+    exported = folder / f"rt-{os.getpid()}.{fmt}"
+    exported.write_text(text, "utf-8", newline="")
+    try:
+        assert invoke("init", str(target)).code == 0
+        r = invoke("import", str(exported), "--store", str(target))
+        assert r.code == 0, r.err
+        back = load_store(target)
+        assert exporters.get(fmt).write(back.events, back) == text
+        assert [e.to_dict() for e in back.events] == [e.to_dict() for e in events]
+    finally:
+        target.unlink(missing_ok=True)
+        exported.unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("fmt", ["json", "ndjson", "csv", "tsv", "toml"])
+def test_round_trip_property(tmp_path_factory: pytest.TempPathFactory, fmt: str) -> None:
+    folder = tmp_path_factory.mktemp(f"rt-{fmt}")
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @given(event_lists(max_size=4))
+    def check(events: list[Event]) -> None:
+        _round_trip(folder, events, fmt)
+
+    check()
+
+
+# --- crashes and concurrency (real processes) ---------------------------------------------------
+
+def test_four_concurrent_importers_all_land(tmp_path: Path, store: Path) -> None:
+    files = [write_json(tmp_path, [{**NEW, "id": f"2026-batch-{b}-{i}"} for i in range(25)], f"b{b}.json") for b in range(4)]
+    procs = [subprocess.Popen([PCDIP, "import", str(f), "--store", str(store)], stdout=subprocess.PIPE, stderr=subprocess.PIPE) for f in files]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], results
+    ids = {e.id for e in load_store(store).events}
+    assert all(f"2026-batch-{b}-{i}" in ids for b in range(4) for i in range(25))
+    assert len(load_store(store).events) == 7 + 100
+
+
+KILLER = r"""
+import os, signal, sys
+from pathlib import Path
+import pcdip.store as s
+from pcdip.models import Event
+
+def die(*args, **kwargs):  # the temporary file is written and fsynced; the process dies before the rename
+    tmp = [p for p in Path(sys.argv[1]).parent.iterdir() if p.name.endswith(".tmp")]
+    assert tmp and tmp[0].stat().st_size > 0
+    os.kill(os.getpid(), signal.SIGKILL)
+
+s.os.replace = die
+event = Event.model_validate({"id": "2026-killed", "date": "2026", "title": "t", "summary": "s", "themes": ["training"],
+                              "sources": [{"title": "t", "publisher": "p", "url": "https://example.org"}]})
+s.append_events(sys.argv[1], [event])
+"""
+
+
+def test_writer_killed_before_the_rename_leaves_the_old_store(tmp_path: Path, store: Path) -> None:
+    before = store.read_bytes()
+    proc = subprocess.run([sys.executable, "-c", KILLER, str(store)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == -9, proc.stderr
+    assert store.read_bytes() == before
+    assert load_store(store).event("2026-killed") is None
+    # The lock died with the process: the next writer goes ahead.
+    assert invoke("import", str(write_json(tmp_path, [NEW]))).code == 0
+
+
+def test_write_is_validated_before_it_replaces_the_store(tmp_path: Path) -> None:
+    odd = tmp_path / "inline.toml"
+    odd.write_text((DATA / "mini.toml").read_text("utf-8").split("[[events]]")[0] + "events = []\n", "utf-8")
+    before = odd.read_bytes()
+    r = invoke("import", str(write_json(tmp_path, [NEW])), "--store", str(odd))
+    assert r.code == 1 and "nothing was written" in r.err
+    assert odd.read_bytes() == before
+
+
+# --- validate --strict and schema ---------------------------------------------------------------
+
+def test_validate_strict_lists_quality_problems(store: Path) -> None:
+    r = invoke("validate", "--strict")
+    assert r.code == 1
+    assert "valid, but 8 quality problems (--strict):" in r.err
+    assert f"{store}: event '2016-05-italy-patrols': sources[0].published: missing" in r.err
+    assert f"{store}: event '2016-05-italy-patrols': actors: none named" in r.err
+
+
+def test_schema_validates_stores() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    r = invoke("schema")
+    assert r.code == 0
+    schema = json.loads(r.out)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    raw = tomllib.loads(bundled_store().read_text("utf-8"))
+    assert list(validator.iter_errors(raw)) == []
+    raw["events"][0]["colour"] = "blue"
+    raw["events"][1]["date"] = "20-1"
+    del raw["events"][2]["sources"]
+    messages = sorted(e.message for e in validator.iter_errors(raw))
+    assert len(messages) == 3, messages
