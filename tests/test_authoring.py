@@ -330,3 +330,13 @@ def test_schema_validates_stores() -> None:
     del raw["events"][2]["sources"]
     messages = sorted(e.message for e in validator.iter_errors(raw))
     assert len(messages) == 3, messages
+
+
+def test_the_installed_store_is_never_written(tmp_path: Path, store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pcdip.store
+
+    monkeypatch.setattr(pcdip.store, "_packaged_store", lambda: store.resolve())
+    before = store.read_bytes()
+    r = invoke("import", str(write_json(tmp_path, [NEW])))
+    assert r.code == 1 and "is the store installed with pcdip" in r.err and "pcdip init" in r.err
+    assert store.read_bytes() == before

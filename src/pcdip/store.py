@@ -19,13 +19,16 @@ ENV_VAR = "PCDIP_STORE"
 _EVENT_HEADER = re.compile(rb"^[ \t]*\[\[[ \t]*events[ \t]*\]\]", re.MULTILINE)
 
 
+def _packaged_store() -> Path:
+    return Path(__file__).resolve().parent / "data" / "events.toml"
+
+
 def bundled_store() -> Path:
     """The store shipped with pcdip: inside the installed package, or data/ of a source checkout."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "data" / "events.toml"
+    packaged = _packaged_store()
     if packaged.is_file():
         return packaged
-    return here.parent.parent / "data" / "events.toml"
+    return packaged.parent.parent.parent.parent / "data" / "events.toml"
 
 
 def locate(path: str | os.PathLike[str] | None = None) -> Path:
@@ -304,6 +307,9 @@ def append_events(path: str | os.PathLike[str] | None, events: list[Event]) -> S
     when an id is already used, when a theme is undeclared or a `related` id unknown.
     """
     where = locate(path)
+    if where.resolve() == _packaged_store():
+        raise StoreError(f"{where} is the store installed with pcdip and is replaced on upgrade; "
+                         "create your own with `pcdip init PATH` and pass --store PATH (or set PCDIP_STORE)")
     with locked(where):
         data = read_bytes(where)
         current, problems = validate_raw(parse_toml(data, where), where, data)
