@@ -11,6 +11,7 @@ import pytest
 
 from pcdip import __version__
 from pcdip.cli import app
+from pcdip.exporters import FORMATS
 
 from .conftest import invoke
 
@@ -89,7 +90,7 @@ def test_empty_result_is_success() -> None:
         (("timeline", "--region", "Atlantis"), 1, None),
         (("timeline", "--from", "2023-13"), 2, None),
         (("timeline", "--from", "2024", "--to", "2023"), 2, "pcdip: error: --to 2023 is before --from 2024\n"),
-        (("timeline", "--format", "xml"), 2, "pcdip: error: unknown format 'xml'; choose one of: json, ndjson, csv, tsv, md, toml\n"),
+        (("timeline", "--format", "xml"), 2, f"pcdip: error: unknown format 'xml'; choose one of: {', '.join(FORMATS)}\n"),
         (("timeline", "--format", "toml"), 2, None),
         (("timeline", "--fields", "id"), 2, "pcdip: error: --fields works with json, ndjson, csv, tsv, not table\n"),
         (("export", "--fields", "id,nope"), 2, None),
@@ -249,3 +250,61 @@ def test_terminal_views_escape_store_text(tmp_path: Path, store: Path) -> None:
         assert "\x1b[" in out  # Rich's own styling is there
         assert "\x1b]8;;https://x" not in out and "\u202e" not in out and "\x07" not in out
         assert "[red]x[/red] \\x1b]8;;https://x\\x07link \\u202eevil" in out
+
+
+def test_stats_json() -> None:
+    r = invoke("stats", "--format", "json")
+    assert r.code == 0
+    data = json.loads(r.out)
+    assert data["events"] == 7 and data["first"] == "2011-04" and data["last"] == "2025-02-20"
+    assert list(data["by_year"]) == [str(y) for y in range(2011, 2026)] and data["by_year"]["2012"] == 0
+    assert data["by_year"]["2022"] == 2 and sum(data["by_year"].values()) == 7
+    assert data["by_theme"] == {"agreement": 3, "joint-patrol": 2, "scrutiny": 2, "training": 1, "repatriation": 1}
+    assert data["by_region"] == {"Oceania": 3, "Europe": 2, "Asia": 1, "(global or China)": 1}
+    assert data["top_countries"][0] == {"code": "FJ", "name": "Fiji", "events": 2}
+    filtered = json.loads(invoke("stats", "--format", "json", "-c", "Italy").out)
+    assert filtered["events"] == 2 and filtered["by_theme"] == {"joint-patrol": 2, "scrutiny": 1}
+
+
+def test_stats_table_has_bars() -> None:
+    r = invoke("stats")
+    assert r.code == 0
+    lines = r.out.splitlines()
+    assert lines[0] == "7 events, 2011-04 to 2025-02-20"
+    assert any(line.startswith("2022 2 █") for line in lines)
+    assert any(line.startswith("2012 0") and "█" not in line for line in lines)
+    assert invoke("stats", "--from", "2030").out == "No events match.\n"
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [("pcdip country Solo", "Solomon Islands"), ("pcdip timeline -t trai", "training"), ("pcdip timeline --region Melan", "Melanesia")],
+)
+def test_shell_completion_of_countries_themes_and_regions(words: str, expected: str) -> None:
+    env = {"_PCDIP_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, [], env=env, prog_name="pcdip")
+    assert expected in result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("width", [80, 200])
+def test_views_fit_the_terminal_width(width: int, bundled: Path) -> None:
+    from rich.console import Console
+
+    from pcdip.query import profile, select
+    from pcdip.query import stats as compute
+    from pcdip.render import profile_view, stats_view, timeline_table
+    from pcdip.store import load_store
+
+    s = load_store(bundled)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
+    console.print(timeline_table(select(s.events), s, console))
+    console.print(profile_view(profile(s, "FJ"), s, console))
+    console.print(stats_view(compute(select(s.events), s), s, console))
+    lines = buffer.getvalue().splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= width
+    # Long titles wrap rather than being cut: every title's words are all there.
+    text = " ".join(buffer.getvalue().split())
+    assert "Fiji keeps its 2011 police pact with China but hosts no Chinese officers" in text

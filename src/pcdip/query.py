@@ -126,3 +126,26 @@ def related_of(store: Store, event: Event) -> tuple[list[Event], list[Event]]:
     answers = [by_id[r] for r in event.related if r in by_id]
     answered_by = sorted((e for e in store.events if event.id in e.related), key=Event.sort_key)
     return answers, answered_by
+
+
+def stats(events: Sequence[Event], store: Store, top: int = 10) -> dict[str, Any]:
+    """Counts per year (every year of the range, zeros included), theme, region and country."""
+    years = Counter(e.date.year for e in events)
+    span = range(min(years), max(years) + 1) if years else range(0)
+    regions: Counter[str] = Counter()
+    for e in events:
+        regions.update({_countries.get(c).region or "—" for c in e.countries if c != "CN"} or {"(global or China)"})
+    themes = theme_counts(events)
+    order = [t.id for t in store.themes]
+    return {
+        "events": len(events),
+        "first": events[0].date.text if events else None,
+        "last": max(events, key=Event.sort_key).date.text if events else None,
+        "by_year": {str(y): years.get(y, 0) for y in span},
+        "by_theme": {t: themes[t] for t in sorted(themes, key=lambda t: (-themes[t], order.index(t) if t in order else len(order)))},
+        "by_region": dict(regions.most_common()),
+        "top_countries": [
+            {"code": code, "name": _countries.name(code), "events": n}
+            for code, n in sorted(country_counts(events).items(), key=lambda kv: (-kv[1], _countries.name(kv[0])))[:top]
+        ],
+    }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, Any
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -210,3 +210,39 @@ def countries_table(rows: Sequence[tuple[countries.Country, int]]) -> Renderable
     for c, n in rows:
         table.add_row(T(c.code), T(c.name), T(c.region or "—"), T(c.subregion or "—"), T(str(n)))
     return table
+
+
+# --- stats ------------------------------------------------------------------------------------
+
+def _bars(rows: Sequence[tuple[Text, int]], width: int, style: str = "cyan") -> Table:
+    """A horizontal bar chart: label, count, and a bar scaled to the largest count."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(no_wrap=True)
+    largest = max((n for _, n in rows), default=0) or 1
+    label_width = max((len(label.plain) for label, _ in rows), default=0)
+    room = max(10, width - label_width - 8)
+    for label, n in rows:
+        full, part = divmod(n * room * 8 // largest, 8)
+        bar = "█" * full + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[part]
+        table.add_row(label, Text(str(n)), Text(bar, style=style))
+    return table
+
+
+def stats_view(data: dict[str, Any], store: Store, console: Console) -> RenderableType:
+    styles = Styles(store)
+    width = min(console.width, 100)
+    parts: list[RenderableType] = []
+    if not data["events"]:
+        return Text("No events match.", style="dim")
+    parts.append(T(f"{data['events']} events, {data['first']} to {data['last']}", "bold"))
+    parts.append(Rule(Text("Events per year (by start)", style="bold"), align="left", style="dim"))
+    parts.append(_bars([(T(y), n) for y, n in data["by_year"].items()], width))
+    parts.append(Rule(Text("Themes", style="bold"), align="left", style="dim"))
+    parts.append(_bars([(styles.themes([t]), n) for t, n in data["by_theme"].items()], width, style="magenta"))
+    parts.append(Rule(Text("Regions (counterpart countries)", style="bold"), align="left", style="dim"))
+    parts.append(_bars([(T(r), n) for r, n in data["by_region"].items()], width, style="green"))
+    parts.append(Rule(Text("Top countries", style="bold"), align="left", style="dim"))
+    parts.append(_bars([(T(f"{c['name']} ({c['code']})"), c["events"]) for c in data["top_countries"]], width, style="yellow"))
+    return Group(*parts)

@@ -74,12 +74,38 @@ def _root(
 
 # --- shared options --------------------------------------------------------------------------
 
+def complete_country(incomplete: str) -> list[str]:
+    """Country names for shell completion (names of every ISO country, matched by prefix)."""
+    from .._country_data import COUNTRIES
+
+    prefix = incomplete.casefold()
+    names = sorted({entry[1] for entry in COUNTRIES.values()} | set(COUNTRIES))
+    return [n for n in names if n.casefold().startswith(prefix)]
+
+
+def complete_theme(incomplete: str) -> list[str]:
+    """Theme ids of the store named by PCDIP_STORE (or the bundled one), for shell completion."""
+    try:
+        from ..store import load_store
+
+        ids = [t.id for t in load_store().themes]
+    except PcdipError:
+        return []
+    return [i for i in ids if i.startswith(incomplete)]
+
+
+def complete_region(incomplete: str) -> list[str]:
+    from .._country_data import REGIONS
+
+    return [r for r in sorted(set(REGIONS.values())) if r.casefold().startswith(incomplete.casefold())]
+
+
 StoreOpt = Annotated[Optional[Path], typer.Option("--store", envvar="PCDIP_STORE", help="Store file to read (default: the bundled store).", show_default=False)]
 FromOpt = Annotated[Optional[str], typer.Option("--from", help="Events whose span reaches this date or later: 2022, 2023-06, 2025-02-20.", rich_help_panel="Filters")]
 ToOpt = Annotated[Optional[str], typer.Option("--to", help="Events whose span starts by this date: 2023, 2023-06 (the end of the month counts).", rich_help_panel="Filters")]
-CountryOpt = Annotated[Optional[list[str]], typer.Option("--country", "-c", help="Country by name, ISO code or alias (repeatable: any of them).", rich_help_panel="Filters")]
-ThemeOpt = Annotated[Optional[list[str]], typer.Option("--theme", "-t", help="Theme id (repeatable: any of them); `pcdip themes` lists them.", rich_help_panel="Filters")]
-RegionOpt = Annotated[Optional[str], typer.Option("--region", "-r", help="UN M49 region or sub-region: Oceania, Melanesia, South-eastern Asia, Central Asia...", rich_help_panel="Filters")]
+CountryOpt = Annotated[Optional[list[str]], typer.Option("--country", "-c", help="Country by name, ISO code or alias (repeatable: any of them).", rich_help_panel="Filters", autocompletion=complete_country)]
+ThemeOpt = Annotated[Optional[list[str]], typer.Option("--theme", "-t", help="Theme id (repeatable: any of them); `pcdip themes` lists them.", rich_help_panel="Filters", autocompletion=complete_theme)]
+RegionOpt = Annotated[Optional[str], typer.Option("--region", "-r", help="UN M49 region or sub-region: Oceania, Melanesia, South-eastern Asia, Central Asia...", rich_help_panel="Filters", autocompletion=complete_region)]
 ActorOpt = Annotated[Optional[str], typer.Option("--actor", "-a", help="Text in an actor's name (case-insensitive).", rich_help_panel="Filters")]
 SearchOpt = Annotated[Optional[str], typer.Option("--search", "-s", help="Text in the title, summary or actors (case-insensitive).", rich_help_panel="Filters")]
 LimitOpt = Annotated[Optional[int], typer.Option("--limit", "-n", min=0, help="At most this many events.", rich_help_panel="Filters")]

@@ -25,6 +25,8 @@ from . import (
     ToOpt,
     app,
     build_filters,
+    complete_country,
+    complete_theme,
     emit,
     load,
     output_events,
@@ -65,7 +67,7 @@ def timeline(
 
 @app.command()
 def theme(
-    themes: Annotated[list[str], typer.Argument(help="One or more theme ids; `pcdip themes` lists them.", show_default=False)],
+    themes: Annotated[list[str], typer.Argument(help="One or more theme ids; `pcdip themes` lists them.", show_default=False, autocompletion=complete_theme)],
     all_themes: Annotated[bool, typer.Option("--all", help="Only events having every theme given (default: any).")] = False,
     date_from: FromOpt = None,
     date_to: ToOpt = None,
@@ -93,7 +95,7 @@ def theme(
 
 @app.command()
 def country(
-    name: Annotated[str, typer.Argument(help="Country name, ISO code or alias: Fiji, FJ, PNG, Solomons, Türkiye.", show_default=False)],
+    name: Annotated[str, typer.Argument(help="Country name, ISO code or alias: Fiji, FJ, PNG, Solomons, Türkiye.", show_default=False, autocompletion=complete_country)],
     date_from: FromOpt = None,
     date_to: ToOpt = None,
     theme: ThemeOpt = None,
@@ -240,3 +242,38 @@ def export(
     emit(exporter.write(events, data, picked), output)
     if output is not None:
         sys.stderr.write(f"wrote {len(events)} event{'s' if len(events) != 1 else ''} to {output}\n")
+
+
+@app.command()
+def stats(
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
+    country: CountryOpt = None,
+    theme: ThemeOpt = None,
+    region: RegionOpt = None,
+    actor: ActorOpt = None,
+    search: SearchOpt = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many countries to list.")] = 10,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    store: StoreOpt = None,
+) -> None:
+    """Counts per year (a bar chart), per theme, per region, and the top countries, with the timeline's filters.
+
+    Example: pcdip stats --from 2020 --region Oceania
+    """
+    from ..query import select
+    from ..query import stats as compute
+
+    if fmt not in ("table", "json"):
+        raise UsageError(f"--format {fmt}: choose table or json")
+    data = load(store)
+    filters = build_filters(data, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region, actor=actor, search=search)
+    result = compute(select(data.events, filters), data, top=top)
+    if fmt == "json":
+        from ..exporters.jsonfmt import dumps
+
+        emit(dumps(result, indent=2) + "\n")
+        return
+    from ..render import make_console, stats_view
+
+    show_view(stats_view(result, data, make_console()))
