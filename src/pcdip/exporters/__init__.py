@@ -50,6 +50,11 @@ FORMATS: dict[str, Format] = {
         Format("tsv", "csvfmt", "the CSV layout, tab-separated", ".tsv", fields=True, timeline=True),
         Format("md", "markdown", "a Markdown timeline grouped by year, with sources as links", ".md", aliases=("markdown",), timeline=True),
         Format("toml", "tomlfmt", "a pcdip store (themes and events) that --store and import read", ".toml"),
+        Format("ics", "ics", "an iCalendar (RFC 5545) file: one all-day event per event, spanning its date's precision", ".ics", aliases=("ical", "icalendar")),
+        Format("geojson", "geojson", "a GeoJSON FeatureCollection: one point per event and country (its place, or the country's point)", ".geojson"),
+        Format("timelinejs", "timelinejs", "the JSON that Knight Lab's TimelineJS reads", ".json"),
+        Format("sqlite", "sqlite", "a normalised SQLite database with a full-text index, for Datasette, sqlite-utils, DuckDB", ".sqlite", aliases=("sqlite3",), requires_file=True),
+        Format("html", "html", "one self-contained web page: a visual timeline with filters and search, working offline", ".html", requires_file=True),
     )
 }
 
