@@ -22,6 +22,8 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "events.toml"
     shutil.copy(DATA / "mini.toml", path)
     monkeypatch.setenv("PCDIP_STORE", str(path))
+    monkeypatch.setenv("PCDIP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("PCDIP_NO_CACHE", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("PCDIP_DEBUG", raising=False)
     monkeypatch.setenv("COLUMNS", "100")

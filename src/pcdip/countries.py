@@ -182,3 +182,8 @@ def in_region(code: str, region: str) -> bool:
     if entry is None:
         return False
     return region in (REGIONS.get(entry[2] or ""), REGIONS.get(entry[3] or ""))
+
+
+def codes_in_region(region: str) -> list[str]:
+    """ISO codes of the countries whose M49 region or sub-region has this UN name."""
+    return sorted(code for code in COUNTRIES if in_region(code, region))

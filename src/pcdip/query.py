@@ -6,11 +6,17 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import groupby
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import countries as _countries
 from .dates import PartialDate
-from .models import Event, Store
+
+if TYPE_CHECKING:  # models are imported by whoever built the events; a query does not need them
+    from .models import Event, Store
+
+
+def _sort_key(event: Event) -> tuple[Any, ...]:
+    return event.sort_key()
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,7 @@ class Filters:
 
 def select(events: Iterable[Event], filters: Filters = Filters()) -> list[Event]:
     """Events matching the filters, by start of span (latest first with `reverse`), cut to `limit`."""
-    chosen = sorted((e for e in events if filters.matches(e)), key=Event.sort_key, reverse=filters.reverse)
+    chosen = sorted((e for e in events if filters.matches(e)), key=_sort_key, reverse=filters.reverse)
     if filters.limit is not None:
         chosen = chosen[: filters.limit]
     return chosen
@@ -90,7 +96,7 @@ class Profile:
 
     @property
     def last(self) -> Event | None:
-        return max(self.events, key=Event.sort_key) if self.events else None
+        return max(self.events, key=_sort_key) if self.events else None
 
     def to_dict(self) -> dict[str, Any]:
         first, last = self.first, self.last
@@ -124,7 +130,7 @@ def related_of(store: Store, event: Event) -> tuple[list[Event], list[Event]]:
     """(events this one names in `related`, events that name this one)."""
     by_id = {e.id: e for e in store.events}
     answers = [by_id[r] for r in event.related if r in by_id]
-    answered_by = sorted((e for e in store.events if event.id in e.related), key=Event.sort_key)
+    answered_by = sorted((e for e in store.events if event.id in e.related), key=_sort_key)
     return answers, answered_by
 
 
@@ -140,7 +146,7 @@ def stats(events: Sequence[Event], store: Store, top: int = 10) -> dict[str, Any
     return {
         "events": len(events),
         "first": events[0].date.text if events else None,
-        "last": max(events, key=Event.sort_key).date.text if events else None,
+        "last": max(events, key=_sort_key).date.text if events else None,
         "by_year": {str(y): years.get(y, 0) for y in span},
         "by_theme": {t: themes[t] for t in sorted(themes, key=lambda t: (-themes[t], order.index(t) if t in order else len(order)))},
         "by_region": dict(regions.most_common()),

@@ -206,15 +206,15 @@ def load_store(path: str | os.PathLike[str] | None = None) -> Store:
     """Read, parse and validate a store; raise StoreError or ValidationError (listing every problem)."""
     where = locate(path)
     data = read_bytes(where)
-    raw = parse_toml(data, where)
-    store, problems = validate_raw(raw, where, data)
+    store, problems = validate_raw(parse_toml(data, where), where, data)
     if store is None:
-        count = len(problems)
-        raise ValidationError(
-            f"{where}: the store is not valid ({count} problem{'s' if count != 1 else ''}):",
-            details=[str(p) for p in problems],
-        )
+        raise invalid(where, problems)
     return store
+
+
+def invalid(where: Path, problems: list[Problem]) -> ValidationError:
+    count = len(problems)
+    return ValidationError(f"{where}: the store is not valid ({count} problem{'s' if count != 1 else ''}):", details=[str(p) for p in problems])
 
 
 # --- writing --------------------------------------------------------------------------------

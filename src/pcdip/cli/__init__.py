@@ -19,8 +19,9 @@ from ..errors import NotFoundError, PcdipError, UsageError
 from ..exporters import field_formats, timeline_formats
 
 if TYPE_CHECKING:
-    from ..models import Event, Store
+    from ..models import Store
     from ..query import Filters
+    from ..source import Selection, Source
 
 EXIT_CODES = {0: "success (an empty result included)", 1: "data error: invalid or unreadable store, unknown country, theme, region or id",
               2: "usage error: malformed option value, unknown format or field", 130: "interrupted (Ctrl-C)"}
@@ -126,13 +127,20 @@ def parse_date_option(option: str, value: str | None) -> Any:
 
 
 def load(store_path: Path | None) -> Store:
+    """The whole store, validated (for validate and the write path)."""
     from ..store import load_store
 
     return load_store(store_path)
 
 
-def check_themes(store: Store, themes: list[str]) -> None:
-    declared = [t.id for t in store.themes]
+def source(store_path: Path | None) -> Source:
+    """The store to query, answered from its index when the index is fresh."""
+    from ..source import open_source
+
+    return open_source(store_path)
+
+
+def check_themes(declared: list[str], themes: list[str]) -> None:
     for theme in themes:
         if theme not in declared:
             import difflib
@@ -143,7 +151,7 @@ def check_themes(store: Store, themes: list[str]) -> None:
 
 
 def build_filters(
-    store: Store,
+    theme_ids: list[str],
     *,
     date_from: str | None = None,
     date_to: str | None = None,
@@ -167,7 +175,7 @@ def build_filters(
         from .. import countries
 
         codes = tuple(countries.resolve(c).code for c in country)
-    check_themes(store, theme or [])
+    check_themes(theme_ids, theme or [])
     region_name = None
     if region:
         from .. import countries
@@ -224,25 +232,38 @@ def show_view(renderable: Any) -> None:
         _pipe_closed()
 
 
-def output_events(events: list[Event], store: Store, fmt: str, fields: str | None = None) -> None:
+def output_events(selection: Selection, fmt: str, fields: str | None = None) -> None:
+    """Write selected events as a view (table) or through an exporter."""
     if fmt == "table":
         if fields is not None:
             raise UsageError(f"--fields works with {', '.join(field_formats())}, not table")
         if sys.stdout.isatty():
             from ..render import make_console, timeline_table
 
-            show_view(timeline_table(events, store, make_console()))
+            show_view(timeline_table(selection.events, selection.store, make_console()))
         else:
             from ..render import timeline_plain
 
-            emit(timeline_plain(events))
+            emit(timeline_plain(selection.events))
         return
     from .. import exporters
 
     exporter = exporters.get(fmt)
     if not exporter.timeline:
         raise UsageError(f"--format {fmt}: choose one of table, {', '.join(exporters.timeline_formats())} (or use `pcdip export`)")
-    emit(exporter.write(events, store, exporters.parse_fields(fields, exporter)))
+    emit(export_text(selection, exporter, exporters.parse_fields(fields, exporter)))
+
+
+def export_text(selection: Selection, exporter: Any, fields: tuple[str, ...] | None) -> str | bytes:
+    """An export of the selection. JSON and NDJSON come straight from the index when it has them,
+    without building models: the same bytes the exporters write (tests compare both paths)."""
+    if selection.rows is not None and fields is None and exporter.name in ("json", "ndjson"):
+        if exporter.name == "ndjson":
+            return "".join(row + "\n" for row in selection.rows)
+        from ..exporters.jsonfmt import dumps
+
+        return dumps(selection.dicts(), indent=2) + "\n"
+    return exporter.write(selection.events, selection.store, fields)  # type: ignore[no-any-return]
 
 
 # Commands register themselves on `app` when their modules are imported.

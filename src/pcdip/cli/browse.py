@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -10,6 +11,7 @@ import typer
 
 from ..errors import NotFoundError, UsageError
 from ..exporters import FORMATS, help_text
+from ..query import Filters
 from . import (
     ActorOpt,
     CountryOpt,
@@ -28,9 +30,10 @@ from . import (
     complete_country,
     complete_theme,
     emit,
-    load,
+    export_text,
     output_events,
     show_view,
+    source,
 )
 
 # ---------------------------------------------------------------------------------
@@ -57,12 +60,10 @@ def timeline(
 
     Example: pcdip timeline --from 2022 --to 2023-06 -c "Solomon Islands" -t training
     """
-    from ..query import select
-
-    data = load(store)
-    filters = build_filters(data, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region,
-                       actor=actor, search=search, limit=limit, reverse=reverse)
-    output_events(select(data.events, filters), data, fmt, fields)
+    src = source(store)
+    filters = build_filters(src.theme_ids, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region,
+                            actor=actor, search=search, limit=limit, reverse=reverse)
+    output_events(src.select(filters), fmt, fields)
 
 
 @app.command()
@@ -85,12 +86,10 @@ def theme(
 
     Example: pcdip theme training equipment --all --from 2023
     """
-    from ..query import select
-
-    data = load(store)
-    filters = build_filters(data, date_from=date_from, date_to=date_to, country=country, theme=themes, all_themes=all_themes,
-                       region=region, actor=actor, search=search, limit=limit, reverse=reverse)
-    output_events(select(data.events, filters), data, fmt, fields)
+    src = source(store)
+    filters = build_filters(src.theme_ids, date_from=date_from, date_to=date_to, country=country, theme=themes, all_themes=all_themes,
+                            region=region, actor=actor, search=search, limit=limit, reverse=reverse)
+    output_events(src.select(filters), fmt, fields)
 
 
 @app.command()
@@ -111,9 +110,10 @@ def country(
 
     if fmt not in ("table", "json"):
         raise UsageError(f"--format {fmt}: choose table or json")
-    data = load(store)
+    src = source(store)
     code = countries.resolve(name).code
-    filters = build_filters(data, date_from=date_from, date_to=date_to, theme=theme)
+    filters = build_filters(src.theme_ids, date_from=date_from, date_to=date_to, theme=theme)
+    data = src.select(replace(filters, countries=(code,))).store
     result = profile(data, code, filters)
     if fmt == "json":
         from ..exporters.jsonfmt import dumps
@@ -137,7 +137,7 @@ def show(
     """
     if fmt not in ("table", "json"):
         raise UsageError(f"--format {fmt}: choose table or json")
-    data = load(store)
+    data = source(store).select(Filters()).store
     event = data.event(event_id)
     if event is None:
         import difflib
@@ -169,7 +169,7 @@ def themes(
 
     if fmt not in ("table", "json"):
         raise UsageError(f"--format {fmt}: choose table or json")
-    data = load(store)
+    data = source(store).select(Filters()).store
     counts = theme_counts(data.events)
     if fmt == "json":
         from ..exporters.jsonfmt import dumps
@@ -195,7 +195,7 @@ def countries_(
 
     if fmt not in ("table", "json"):
         raise UsageError(f"--format {fmt}: choose table or json")
-    data = load(store)
+    data = source(store).select(Filters()).store
     counts = country_counts(data.events)
     rows = sorted(((countries.get(code), n) for code, n in counts.items()), key=lambda r: (-r[1], r[0].name))
     if fmt == "json":
@@ -229,19 +229,18 @@ def export(
     Example: pcdip export -f csv --from 2022 -t scrutiny -o pushback.csv
     """
     from .. import exporters
-    from ..query import select
 
     exporter = exporters.get(fmt)
     picked = exporters.parse_fields(fields, exporter)
     if exporter.requires_file and output is None:
         raise UsageError(f"--format {exporter.name} writes a file: add -o FILE{exporter.extension}")
-    data = load(store)
-    filters = build_filters(data, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region,
-                       actor=actor, search=search, limit=limit, reverse=reverse)
-    events = select(data.events, filters)
-    emit(exporter.write(events, data, picked), output)
+    src = source(store)
+    filters = build_filters(src.theme_ids, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region,
+                            actor=actor, search=search, limit=limit, reverse=reverse)
+    selection = src.select(filters)
+    emit(export_text(selection, exporter, picked), output)
     if output is not None:
-        sys.stderr.write(f"wrote {len(events)} event{'s' if len(events) != 1 else ''} to {output}\n")
+        sys.stderr.write(f"wrote {len(selection)} event{'s' if len(selection) != 1 else ''} to {output}\n")
 
 
 @app.command()
@@ -261,14 +260,14 @@ def stats(
 
     Example: pcdip stats --from 2020 --region Oceania
     """
-    from ..query import select
     from ..query import stats as compute
 
     if fmt not in ("table", "json"):
         raise UsageError(f"--format {fmt}: choose table or json")
-    data = load(store)
-    filters = build_filters(data, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region, actor=actor, search=search)
-    result = compute(select(data.events, filters), data, top=top)
+    src = source(store)
+    filters = build_filters(src.theme_ids, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region, actor=actor, search=search)
+    data = src.select(filters).store
+    result = compute(data.events, data, top=top)
     if fmt == "json":
         from ..exporters.jsonfmt import dumps
 
