@@ -24,6 +24,7 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PCDIP_STORE", str(path))
     monkeypatch.setenv("PCDIP_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("PCDIP_NO_CACHE", raising=False)
+    monkeypatch.setenv("PCDIP_CACHE_SYNC", "1")  # build indexes in-process, not in a forked child
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("PCDIP_DEBUG", raising=False)
     monkeypatch.setenv("COLUMNS", "100")

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field, replace
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
-from . import countries as _countries
 from .dates import PartialDate
 
 if TYPE_CHECKING:  # models are imported by whoever built the events; a query does not need them
+    from .countries import Country
     from .models import Event, Store
 
 
@@ -46,8 +46,11 @@ class Filters:
             wanted = (all if self.all_themes else any)(t in event.themes for t in self.themes)
             if not wanted:
                 return False
-        if self.region is not None and not any(_countries.in_region(c, self.region) for c in event.countries):
-            return False
+        if self.region is not None:
+            from .countries import in_region
+
+            if not any(in_region(c, self.region) for c in event.countries):
+                return False
         if self.actor is not None:
             needle = self.actor.casefold()
             if not any(needle in a.casefold() for a in event.actors):
@@ -85,7 +88,7 @@ def country_counts(events: Iterable[Event]) -> Counter[str]:
 class Profile:
     """What the record holds for one country."""
 
-    country: _countries.Country
+    country: Country
     events: list[Event]
     themes: list[tuple[str, int]] = field(default_factory=list)
     pushback: list[Event] = field(default_factory=list)
@@ -116,6 +119,8 @@ class Profile:
 
 def profile(store: Store, code: str, filters: Filters = Filters()) -> Profile:
     """A country's profile: its events (with the other filters applied), theme counts and pushback."""
+    from . import countries as _countries
+
     country = _countries.get(code)
     events = select(store.events, replace(filters, countries=(code,)))
     counts = theme_counts(events)
@@ -136,6 +141,8 @@ def related_of(store: Store, event: Event) -> tuple[list[Event], list[Event]]:
 
 def stats(events: Sequence[Event], store: Store, top: int = 10) -> dict[str, Any]:
     """Counts per year (every year of the range, zeros included), theme, region and country."""
+    from . import countries as _countries
+
     years = Counter(e.date.year for e in events)
     span = range(min(years), max(years) + 1) if years else range(0)
     regions: Counter[str] = Counter()

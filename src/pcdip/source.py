@@ -108,5 +108,45 @@ def open_source(path: str | os.PathLike[str] | None = None) -> Source:
     if store is None:
         raise invalid(where, problems)
     if key:
-        cache.build_index(where, key, store)
+        _PENDING.append((where, key, store))
     return Source(_header(store), store=store)
+
+
+# Indexes to build once the command has answered (see finish()).
+_PENDING: list[tuple[Any, str, Store]] = []
+
+
+def finish() -> None:
+    """Build the indexes this run found missing or stale.
+
+    Where the platform can fork, a detached child builds them after the answer is out, so the
+    first query after a change costs no more than parsing and validating; set PCDIP_CACHE_SYNC=1
+    to build in this process instead (tests do).
+    """
+    pending = list(_PENDING)
+    _PENDING.clear()
+    if not pending:
+        return
+    if os.environ.get("PCDIP_CACHE_SYNC") == "1" or not hasattr(os, "fork"):
+        for where, key, store in pending:
+            cache.build_index(where, key, store)
+        return
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    pid = os.fork()
+    if pid != 0:
+        return
+    try:  # the child: let go of the terminal and of any pipe, so nobody waits for it
+        os.setsid()
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        for where, key, store in pending:
+            cache.build_index(where, key, store)
+    finally:
+        os._exit(0)

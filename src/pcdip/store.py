@@ -10,10 +10,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import StoreError, ValidationError
-from .models import SCHEMA_VERSION, Event, Store, Theme, check_events
+
+if TYPE_CHECKING:  # the models (and their pydantic schemas) load only when a store is validated
+    from .models import Event, Store, Theme
 
 ENV_VAR = "PCDIP_STORE"
 _EVENT_HEADER = re.compile(rb"^[ \t]*\[\[[ \t]*events[ \t]*\]\]", re.MULTILINE)
@@ -83,7 +85,13 @@ def parse_toml(data: bytes, path: Path) -> dict[str, Any]:
 
 def event_lines(data: bytes) -> list[int]:
     """Line number of each `[[events]]` header, in order: event i starts at line event_lines[i]."""
-    return [data.count(b"\n", 0, m.start()) + 1 for m in _EVENT_HEADER.finditer(data)]
+    lines: list[int] = []
+    line, last = 1, 0
+    for m in _EVENT_HEADER.finditer(data):
+        line += data.count(b"\n", last, m.start())
+        last = m.start()
+        lines.append(line)
+    return lines
 
 
 def error_location(loc: tuple[Any, ...]) -> str:
@@ -124,8 +132,10 @@ def validate_raw(raw: dict[str, Any], path: Path, data: bytes = b"") -> tuple[St
     from pydantic import TypeAdapter
     from pydantic import ValidationError as PydanticError
 
+    from .models import SCHEMA_VERSION, Event, Store, Theme, check_events
+
     problems: list[Problem] = []
-    lines = event_lines(data) if data else []
+    lines: list[int] | None = None  # found only when a problem needs locating
 
     version = raw.get("schema_version")
     if version != SCHEMA_VERSION:
@@ -157,6 +167,9 @@ def validate_raw(raw: dict[str, Any], path: Path, data: bytes = b"") -> tuple[St
         raw_events = []
 
     def line_of(i: int) -> int | None:
+        nonlocal lines
+        if lines is None:
+            lines = event_lines(data) if data else []
         return lines[i] if i < len(lines) else None
 
     def id_of(i: int) -> str | None:
@@ -306,6 +319,8 @@ def append_events(path: str | os.PathLike[str] | None, events: list[Event]) -> S
     Refuses (ValidationError listing every problem, store untouched) when the store is invalid,
     when an id is already used, when a theme is undeclared or a `related` id unknown.
     """
+    from .models import check_events
+
     where = locate(path)
     if where.resolve() == _packaged_store():
         raise StoreError(f"{where} is the store installed with pcdip and is replaced on upgrade; "
@@ -339,6 +354,8 @@ def append_events(path: str | os.PathLike[str] | None, events: list[Event]) -> S
 def init_store(path: Path, template: Store) -> None:
     """Create a new store with the template's theme vocabulary; never overwrite a file."""
     import tomli_w
+
+    from .models import SCHEMA_VERSION
 
     header = (
         "# A pcdip event store. Format: the README's \"The store format\"; check with `pcdip validate`.\n"

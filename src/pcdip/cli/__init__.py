@@ -32,10 +32,13 @@ class PcdipGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except PcdipError as exc:
             report(exc.message, exc.details)
             raise typer.Exit(exc.exit_code) from None
+        if "pcdip.source" in sys.modules:  # a query found the index missing or stale: build it now
+            sys.modules["pcdip.source"].finish()
+        return result
 
 
 def report(message: str, details: list[str] | None = None) -> None:
@@ -260,9 +263,9 @@ def export_text(selection: Selection, exporter: Any, fields: tuple[str, ...] | N
     if selection.rows is not None and fields is None and exporter.name in ("json", "ndjson"):
         if exporter.name == "ndjson":
             return "".join(row + "\n" for row in selection.rows)
-        from ..exporters.jsonfmt import dumps
+        from ..exporters.jsonfmt import array
 
-        return dumps(selection.dicts(), indent=2) + "\n"
+        return array(selection.rows)
     return exporter.write(selection.events, selection.store, fields)  # type: ignore[no-any-return]
 
 

@@ -14,10 +14,13 @@ import io
 import json
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..models import EVENT_FIELDS, Event, Store
+from ..fields import EVENT_FIELDS
 from . import pick
+
+if TYPE_CHECKING:
+    from ..models import Event, Store
 
 LIST_FIELDS = ("countries", "themes", "actors", "related")
 JSON_FIELDS = ("place", "figures", "sources")

@@ -14,12 +14,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import countries
 from .._country_points import COUNTRY_POINTS
-from ..models import Event, Store
 from .jsonfmt import dumps
+
+if TYPE_CHECKING:
+    from ..models import Event, Store
 
 
 def _coordinates(longitude: float, latitude: float) -> list[float]:

@@ -22,10 +22,12 @@ import json
 from collections.abc import Sequence
 from datetime import date
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import countries
-from ..models import Event, Store
+
+if TYPE_CHECKING:
+    from ..models import Event, Store
 
 # Tableau 10 followed by darker tones of Tableau 20b/20c: distinct on screen and in print.
 PALETTE = (

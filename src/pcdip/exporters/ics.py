@@ -19,9 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from .. import countries
-from ..models import Event, Store
+
+if TYPE_CHECKING:
+    from ..models import Event, Store
 
 PRODID = "-//pcdip//China's international policing diplomacy//EN"
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .. import countries
-from ..models import Event, Store
 from ..query import by_year
+
+if TYPE_CHECKING:
+    from ..models import Event, Store
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&\"'=^$])")
 

@@ -33,9 +33,12 @@ import sqlite3
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import countries
-from ..models import Event, Store
+
+if TYPE_CHECKING:
+    from ..models import Event, Store
 
 SCHEMA = """
 CREATE TABLE themes (

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..dates import PartialDate
-from ..models import Event, Store
 from .jsonfmt import dumps
+
+if TYPE_CHECKING:
+    from ..models import Event, Store
 
 
 def date_object(value: PartialDate) -> dict[str, Any]:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tomli_w
 
-from ..models import SCHEMA_VERSION, Event, Store
+from ..models import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from ..models import Event, Store
 
 
 def _strip_empty(record: dict[str, Any]) -> dict[str, Any]:
