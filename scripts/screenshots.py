@@ -1,0 +1,36 @@
+#!/usr/bin/env python3
+"""Render the terminal views shown in the README as SVG files (docs/img/), with Rich's recorder.
+
+    python scripts/screenshots.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+
+from pcdip.query import Filters, profile, select, stats
+from pcdip.render import profile_view, stats_view, timeline_table
+from pcdip.store import bundled_store, load_store
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "img"
+
+
+def main() -> None:
+    store = load_store(bundled_store())
+    OUT.mkdir(parents=True, exist_ok=True)
+    shots = {
+        "stats.svg": ("pcdip stats", lambda c: stats_view(stats(select(store.events), store), store, c)),
+        "country-fiji.svg": ("pcdip country Fiji", lambda c: profile_view(profile(store, "FJ"), store, c)),
+        "timeline.svg": ("pcdip timeline --from 2024", lambda c: timeline_table(select(store.events, Filters(start=__import__("pcdip.dates").dates.parse_date("2024"))), store, c)),
+    }
+    for name, (title, view) in shots.items():
+        console = Console(record=True, width=100, force_terminal=True, color_system="truecolor", file=open("/dev/null", "w"))
+        console.print(view(console))
+        console.save_svg(str(OUT / name), title=title)
+        print(f"wrote docs/img/{name}")
+
+
+if __name__ == "__main__":
+    main()
