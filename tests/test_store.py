@@ -121,3 +121,59 @@ def test_schema_version_and_themes_are_required(tmp_path: Path) -> None:
         f"{path}: surprise: is not a top-level key of a store (schema_version, title, description, themes, events)",
         f"{path}: themes: the store declares no themes; add [[themes]] tables with id, label and description",
     ]
+
+
+# --- large stores are parsed in pieces ---------------------------------------------------------
+
+def _big_store(tmp_path: Path, n: int = 4500, note: str | None = None, bad_at: int | None = None) -> Path:
+    import tomli_w
+
+    from pcdip.exporters.tomlfmt import event_table
+
+    mini = load_store(DATA / "mini.toml")
+    base = [e for e in mini.events if not e.related]
+    events = []
+    for i in range(n):
+        table = event_table(base[i % len(base)])
+        table["id"] = f"e{i}"
+        if note is not None and i == n // 2:
+            table["note"] = note
+        if bad_at is not None and i == bad_at:
+            table["date"] = "2023-13"
+        events.append(table)
+    path = tmp_path / "big.toml"
+    header = {"schema_version": 1, "themes": [t.model_dump() for t in mini.themes]}
+    path.write_text(tomli_w.dumps(header) + "\n" + tomli_w.dumps({"events": events}, multiline_strings=True), "utf-8")
+    return path
+
+
+def test_large_store_in_pieces_equals_whole(tmp_path: Path) -> None:
+    import tomllib
+
+    from pcdip.store import _pieces, validate_raw
+
+    path = _big_store(tmp_path)
+    data = path.read_bytes()
+    assert _pieces(data, path) is not None  # this store is parsed in pieces
+    whole, problems = validate_raw(tomllib.loads(data.decode()), path, data)
+    assert problems == [] and whole is not None
+    assert [e.to_dict() for e in load_store(path).events] == [e.to_dict() for e in whole.events]
+
+
+def test_events_header_inside_a_string_falls_back_to_a_whole_parse(tmp_path: Path) -> None:
+    note = "A note that quotes a store:\n[[events]]\nid = 'not-an-event'\nand goes on."
+    path = _big_store(tmp_path, note=note)
+    assert "\n[[events]]\nid = 'not-an-event'" in path.read_text("utf-8")
+    store = load_store(path)
+    assert len(store.events) == 4500 and store.events[2250].note == note
+
+
+def test_error_in_a_late_piece_has_the_right_line(tmp_path: Path) -> None:
+    path = _big_store(tmp_path, bad_at=4400)
+    with pytest.raises(ValidationError) as info:
+        load_store(path)
+    (detail,) = info.value.details
+    line = int(detail.split(":")[1])
+    lines = path.read_text("utf-8").splitlines()
+    assert lines[line - 1].strip() == "[[events]]" and lines[line] == 'id = "e4400"'
+    assert "event 'e4400': date: '2023-13' is not a valid date" in detail

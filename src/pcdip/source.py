@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import cache
-from .store import invalid, locate, parse_toml, read_bytes, validate_raw
+from .store import locate, parse_store, read_bytes
 
 if TYPE_CHECKING:
     from .models import Event, Store
@@ -104,9 +104,7 @@ def open_source(path: str | os.PathLike[str] | None = None) -> Source:
         index = cache.open_index(where, key)
         if index is not None:
             return Source(index.header, index=index)
-    store, problems = validate_raw(parse_toml(data, where), where, data)
-    if store is None:
-        raise invalid(where, problems)
+    store = parse_store(data, where)
     if key:
         _PENDING.append((where, key, store))
     return Source(_header(store), store=store)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the models (and their pydantic schemas) load only when a st
     from .models import Event, Store, Theme
 
 ENV_VAR = "PCDIP_STORE"
+_CHUNK = 2000  # events validated at a time
 _EVENT_HEADER = re.compile(rb"^[ \t]*\[\[[ \t]*events[ \t]*\]\]", re.MULTILINE)
 
 
@@ -127,8 +128,14 @@ class Problem:
         return f"{where}: {who}{self.field}: {self.message}"
 
 
-def validate_raw(raw: dict[str, Any], path: Path, data: bytes = b"") -> tuple[Store | None, list[Problem]]:
-    """Validate a parsed store; return the Store (if valid) and every problem found."""
+def validate_raw(
+    raw: dict[str, Any], path: Path, data: bytes = b"", batches: Iterator[list[Any]] | None = None
+) -> tuple[Store | None, list[Problem]]:
+    """Validate a parsed store; return the Store (if valid) and every problem found.
+
+    The events are `raw["events"]`, or, when the store was parsed in pieces, the lists `batches`
+    yields in file order.
+    """
     from pydantic import TypeAdapter
     from pydantic import ValidationError as PydanticError
 
@@ -172,33 +179,51 @@ def validate_raw(raw: dict[str, Any], path: Path, data: bytes = b"") -> tuple[St
             lines = event_lines(data) if data else []
         return lines[i] if i < len(lines) else None
 
+    def in_chunks() -> Iterator[list[Any]]:
+        # Each chunk is freed once validated: the peak memory is then about the larger of the raw
+        # and the validated forms, not their sum.
+        for begin in range(0, len(raw_events), _CHUNK):
+            chunk = raw_events[begin : begin + _CHUNK]
+            raw_events[begin : begin + _CHUNK] = [None] * len(chunk)
+            yield chunk
+
+    raw_ids: list[str] = []  # the id (or "#n") of every raw event, for messages
+
     def id_of(i: int) -> str | None:
-        item = raw_events[i]
-        value = item.get("id") if isinstance(item, dict) else None
-        return value if isinstance(value, str) else f"#{i + 1}"
+        return raw_ids[i]
 
     events: list[Event] = []
-    positions: list[int] = []  # index in raw_events of each validated event
+    positions: list[int] = []  # index in the store of each validated event
     adapter = TypeAdapter(list[Event])
+    start = 0
     with _gc_paused():
-        try:
-            events = adapter.validate_python(raw_events)
-            positions = list(range(len(events)))
-        except PydanticError as exc:
-            bad: set[int] = set()
-            for err in exc.errors():
-                loc = err["loc"]
-                i = loc[0] if loc and isinstance(loc[0], int) else None
-                if i is None:
-                    problems.append(Problem(path, None, None, "events", error_message(err)))
-                    continue
-                bad.add(i)
-                problems.append(Problem(path, line_of(i), id_of(i), error_location(loc[1:]), error_message(err)))
-            # Keep checking the valid ones across events, so that every problem is reported at once.
-            positions = [i for i in range(len(raw_events)) if i not in bad]
-            events = [Event.model_validate(raw_events[i]) for i in positions]
+        for chunk in batches if batches is not None else in_chunks():
+            raw_ids += [
+                item["id"] if isinstance(item, dict) and isinstance(item.get("id"), str) else f"#{start + j + 1}"
+                for j, item in enumerate(chunk)
+            ]
+            try:
+                events += adapter.validate_python(chunk)
+                positions += range(start, start + len(chunk))
+            except PydanticError as exc:
+                bad: set[int] = set()
+                for err in exc.errors():
+                    loc = err["loc"]
+                    j = loc[0] if loc and isinstance(loc[0], int) else None
+                    if j is None:
+                        problems.append(Problem(path, None, None, "events", error_message(err)))
+                        continue
+                    bad.add(j)
+                    problems.append(Problem(path, line_of(start + j), id_of(start + j), error_location(loc[1:]), error_message(err)))
+                # Keep checking the valid ones across events, so that every problem is reported at once.
+                for j, item in enumerate(chunk):
+                    if j not in bad:
+                        events.append(Event.model_validate(item))
+                        positions.append(start + j)
+            start += len(chunk)
+            del chunk
 
-    invalid_ids = {id_of(i) for i in range(len(raw_events))} - {e.id for e in events}
+    invalid_ids = set(raw_ids) - {e.id for e in events}
     for j, event_id, field, message in check_events(events, themes, known_ids=None):
         if field == "related" and _quoted(message) in invalid_ids:
             continue  # the related event exists but is itself invalid, and is reported already
@@ -218,11 +243,71 @@ def _quoted(message: str) -> str:
 def load_store(path: str | os.PathLike[str] | None = None) -> Store:
     """Read, parse and validate a store; raise StoreError or ValidationError (listing every problem)."""
     where = locate(path)
-    data = read_bytes(where)
-    store, problems = validate_raw(parse_toml(data, where), where, data)
+    return parse_store(read_bytes(where), where)
+
+
+def parse_store(data: bytes, where: Path) -> Store:
+    """Parse and validate a store's bytes, with the cyclic garbage collector paused throughout.
+
+    The parsed tables and the models are many small objects that live until the process ends:
+    collecting them while they are built costs more than the parsing, so collection waits, and the
+    survivors are then frozen out of later collections. A large store is parsed a few thousand
+    `[[events]]` tables at a time (see _pieces), so that its raw tables never all exist at once.
+    """
+    with _gc_paused():
+        pieces = _pieces(data, where)
+        store: Store | None = None
+        if pieces is not None:
+            header, batches = pieces
+            try:
+                store, problems = validate_raw(header, where, data, batches)
+            except _Unsplittable:
+                store = None
+                pieces = None
+        if pieces is None:
+            store, problems = validate_raw(parse_toml(data, where), where, data)
+        if store is not None:
+            gc.freeze()
     if store is None:
         raise invalid(where, problems)
     return store
+
+
+class _Unsplittable(Exception):
+    """The store cannot be parsed in pieces: parse it whole (which also locates any error exactly)."""
+
+
+def _pieces(data: bytes, where: Path) -> tuple[dict[str, Any], Iterator[list[Any]]] | None:
+    """The header and the events of a large store, parsed `_CHUNK` tables at a time.
+
+    Safe because every piece must parse on its own and hold exactly the tables counted: a
+    `[[events]]` line inside a multi-line string leaves the piece before it with an unterminated
+    string (a parse error), and a header written another way leaves a piece with fewer tables than
+    counted; either raises _Unsplittable, and the store is parsed whole instead.
+    """
+    starts = [m.start() for m in _EVENT_HEADER.finditer(data)]
+    if len(starts) <= 2 * _CHUNK:
+        return None
+    try:
+        header = tomllib.loads(data[: starts[0]].decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    if "events" in header:
+        return None
+
+    def batches() -> Iterator[list[Any]]:
+        for k in range(0, len(starts), _CHUNK):
+            end = starts[k + _CHUNK] if k + _CHUNK < len(starts) else len(data)
+            try:
+                piece = tomllib.loads(data[starts[k] : end].decode("utf-8"))
+            except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+                raise _Unsplittable from None
+            events = piece.get("events")
+            if set(piece) != {"events"} or not isinstance(events, list) or len(events) != min(_CHUNK, len(starts) - k):
+                raise _Unsplittable
+            yield events
+
+    return header, batches()
 
 
 def invalid(where: Path, problems: list[Problem]) -> ValidationError:
