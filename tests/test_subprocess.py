@@ -119,3 +119,16 @@ def test_terminal_gets_colour_and_no_color_is_honoured() -> None:
     plain = _tty("timeline", env={"NO_COLOR": "1"})
     assert "Italy ends joint patrols with China" in plain
     assert "\x1b[3" not in plain and "\x1b[9" not in plain and "38;5;" not in plain  # no foreground colours
+
+
+def test_single_command_fast_path_keeps_help_and_errors() -> None:
+    from pcdip.cli import app, app_for
+
+    assert [c.name or c.callback.__name__ for c in app_for(["timeline", "-n", "1"]).registered_commands] == ["timeline"]  # type: ignore[union-attr]
+    assert app_for(["--help"]) is app and app_for([]) is app and app_for(["nonsense"]) is app
+    top = run("--help")
+    assert top.returncode == 0 and all(name in top.stdout for name in ("timeline", "country", "export", "import", "stats"))
+    sub = run("timeline", "--help")
+    assert sub.returncode == 0 and "--from" in sub.stdout and "Example" in sub.stdout
+    wrong = run("timelime")
+    assert wrong.returncode == 2 and "No such command" in wrong.stderr

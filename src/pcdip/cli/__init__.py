@@ -273,10 +273,29 @@ def export_text(selection: Selection, exporter: Any, fields: tuple[str, ...] | N
 from . import authoring, browse  # noqa: E402,F401
 
 
+def app_for(argv: list[str]) -> typer.Typer:
+    """The app to run for these arguments: for one known command, an app holding just that command.
+
+    Typer builds every registered command, with a pydantic adapter for each of its options, on
+    every run; a run of one command needs only that one, which is most of pcdip's start-up cost
+    over Typer's own. Help, completion and unknown commands get the whole app.
+    """
+    if not argv or os.environ.get("_PCDIP_COMPLETE"):
+        return app
+    chosen = [c for c in app.registered_commands if (c.name or (c.callback.__name__ if c.callback else "").replace("_", "-")) == argv[0]]
+    if len(chosen) != 1:
+        return app
+    import copy
+
+    single = copy.copy(app)
+    single.registered_commands = chosen
+    return single
+
+
 def main() -> None:
     """Entry point of the `pcdip` command."""
     try:
-        app(prog_name="pcdip")
+        app_for(sys.argv[1:])(prog_name="pcdip")
     except KeyboardInterrupt:
         sys.stderr.write("pcdip: interrupted\n")
         sys.exit(130)
