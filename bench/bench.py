@@ -93,7 +93,7 @@ def timed(command: list[str], *, runs: int, prepare: list[str] | None = None, en
     if shutil.which("hyperfine"):
         with tempfile.NamedTemporaryFile(suffix=".json") as report:
             args = ["hyperfine", "-N", "--style", "none", "--runs", str(runs), "--export-json", report.name]
-            args += ["--prepare", " ".join(prepare)] if prepare else ["--warmup", "2"]
+            args += ["--prepare", subprocess.list2cmdline(prepare)] if prepare else ["--warmup", "2"]
             subprocess.run([*args, subprocess.list2cmdline(command)], check=True, capture_output=True, env=env)
             return float(json.loads(Path(report.name).read_text())["results"][0]["mean"])
     samples = []
@@ -146,10 +146,11 @@ def main() -> int:
     for n in [int(s) for s in args.sizes.split(",") if s]:
         store, as_json = generate(n, work)
         query = [PCDIP, "export", "--format", "ndjson", "--theme", THEME, "--store", str(store)]
-        clear = ["rm", "-rf", str(cache)]
+        # Wait for the index a previous run builds in the background, then remove every index.
+        clear = ["sh", "-c", f"while ls {cache}/.building-* >/dev/null 2>&1; do sleep 0.2; done; rm -rf {cache}"]
         cold = timed(query, runs=args.cold_runs, prepare=clear, env=env)
         parse = timed([PYTHON, "-c", f"import tomllib; tomllib.load(open({str(store)!r}, 'rb'))"], runs=args.cold_runs, env=env)
-        subprocess.run(query, check=True, stdout=subprocess.DEVNULL, env=env)
+        subprocess.run(query, check=True, stdout=subprocess.DEVNULL, env={**env, "PCDIP_CACHE_SYNC": "1"})
         warm = timed(query, runs=args.runs, env=env)
         jq = timed(["jq", "-c", f'.[] | select(.themes | index("{THEME}"))', str(as_json)], runs=args.runs, env=env)
         subprocess.run(clear, check=True)

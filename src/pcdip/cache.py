@@ -21,7 +21,8 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -159,6 +160,25 @@ CREATE INDEX event_themes_theme ON event_themes (theme, pos);
 CREATE INDEX events_start ON events (start_day);
 CREATE INDEX events_end ON events (end_day);
 """
+
+
+@contextmanager
+def building() -> Iterator[None]:
+    """Mark a background build in progress (`.building-<pid>` in the cache folder), for tools that
+    must wait for it, such as the benchmark's cold runs."""
+    marker = cache_dir() / f".building-{os.getpid()}"
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    except OSError:
+        pass
+    try:
+        yield
+    finally:
+        try:
+            marker.unlink()
+        except OSError:
+            pass
 
 
 def build_index(store_path: Path, key: str, store: Store) -> None:

@@ -144,7 +144,8 @@ def finish() -> None:
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
-        for where, key, store in pending:
-            cache.build_index(where, key, store)
+        with cache.building():
+            for where, key, store in pending:
+                cache.build_index(where, key, store)
     finally:
         os._exit(0)
