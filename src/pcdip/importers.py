@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -90,12 +89,9 @@ def _table(text: str, name: str, dialect: type[csv.Dialect]) -> Raw:
 
 
 def _toml(text: str, name: str) -> Raw:
-    from .store import event_lines
+    from .store import event_lines, parse_toml
 
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise StoreError(f"{name}: TOML syntax error: {exc}") from None
+    data = parse_toml(text.encode("utf-8"), Path(name))  # file:line:column on a syntax error
     events = data.get("events", [])
     if not isinstance(events, list):
         raise StoreError(f"{name}: `events` must be an array of [[events]] tables")
