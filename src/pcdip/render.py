@@ -6,7 +6,6 @@ into a Rich `Text`, never into markup: a title holding "[bold]" or an ESC sequen
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -20,18 +19,10 @@ from rich.text import Text
 from . import countries
 from .models import Event, Store
 from .query import Profile, by_year, related_of
-
-# C0 and C1 controls (but tab and newline), DEL, and the bidirectional overrides that can make
-# text read differently from what it holds.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from .text import clean, country_names, span
 
 PALETTE = ("cyan", "green", "magenta", "yellow", "blue", "bright_red", "bright_cyan", "bright_green",
            "bright_magenta", "bright_yellow", "bright_blue", "red", "dark_orange", "orchid", "spring_green3")
-
-
-def clean(text: str) -> str:
-    """Make control characters visible: ESC becomes the four characters \\x1b."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
 
 
 def T(text: str, style: str = "") -> Text:
@@ -56,14 +47,6 @@ class Styles:
                 out.append(", ")
             out.append(clean(theme), style=self.colour.get(theme, ""))
         return out
-
-
-def country_names(codes: Sequence[str]) -> str:
-    return ", ".join(countries.name(c) for c in codes) or "—"
-
-
-def span(event: Event) -> str:
-    return event.date.text + (f"–{event.end.text}" if event.end else "")
 
 
 # --- timeline -------------------------------------------------------------------------------
@@ -103,18 +86,6 @@ def timeline_table(events: Sequence[Event], store: Store, console: Console) -> R
                 table.add_row(when, cell)
         table.add_section()
     return table
-
-
-def timeline_plain(events: Sequence[Event]) -> str:
-    """One line an event, grouped under year lines: for grep, cut and less."""
-    lines: list[str] = []
-    for year, group in by_year(events):
-        lines.append(str(year))
-        for e in group:
-            lines.append(clean(f"  {span(e):<12} {e.title}  [{country_names(e.countries)}; {', '.join(e.themes)}]"))
-    if not events:
-        lines.append("No events match.")
-    return "\n".join(lines) + "\n"
 
 
 # --- one event --------------------------------------------------------------------------------

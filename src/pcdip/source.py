@@ -104,7 +104,7 @@ def open_source(path: str | os.PathLike[str] | None = None) -> Source:
         index = cache.open_index(where, key)
         if index is not None:
             return Source(index.header, index=index)
-    store = parse_store(data, where)
+    store = parse_store(data, where, freeze=True)
     if key:
         _PENDING.append((where, key, store))
     return Source(_header(store), store=store)

@@ -246,12 +246,13 @@ def load_store(path: str | os.PathLike[str] | None = None) -> Store:
     return parse_store(read_bytes(where), where)
 
 
-def parse_store(data: bytes, where: Path) -> Store:
+def parse_store(data: bytes, where: Path, *, freeze: bool = False) -> Store:
     """Parse and validate a store's bytes, with the cyclic garbage collector paused throughout.
 
-    The parsed tables and the models are many small objects that live until the process ends:
-    collecting them while they are built costs more than the parsing, so collection waits, and the
-    survivors are then frozen out of later collections. A large store is parsed a few thousand
+    The parsed tables and the models are many small objects: collecting them while they are built
+    costs more than the parsing, so collection waits. With `freeze` (the command line, whose
+    process ends soon) the survivors are then moved out of later collections; a library caller's
+    process is left as it was. A large store is parsed a few thousand
     `[[events]]` tables at a time (see _pieces), so that its raw tables never all exist at once.
     """
     with _gc_paused():
@@ -266,7 +267,7 @@ def parse_store(data: bytes, where: Path) -> Store:
                 pieces = None
         if pieces is None:
             store, problems = validate_raw(parse_toml(data, where), where, data)
-        if store is not None:
+        if store is not None and freeze:
             gc.freeze()
     if store is None:
         raise invalid(where, problems)

@@ -42,7 +42,7 @@ class PcdipGroup(TyperGroup):
 
 
 def report(message: str, details: list[str] | None = None) -> None:
-    from ..render import clean
+    from ..text import clean
 
     lines = [f"pcdip: error: {clean(message)}"] + [f"  {clean(d)}" for d in details or []]
     sys.stderr.write("\n".join(lines) + "\n")
@@ -245,7 +245,7 @@ def output_events(selection: Selection, fmt: str, fields: str | None = None) -> 
 
             show_view(timeline_table(selection.events, selection.store, make_console()))
         else:
-            from ..render import timeline_plain
+            from ..text import timeline_plain
 
             emit(timeline_plain(selection.events))
         return
