@@ -308,3 +308,12 @@ def test_views_fit_the_terminal_width(width: int, bundled: Path) -> None:
     # Long titles wrap rather than being cut: every title's words are all there.
     text = " ".join(buffer.getvalue().split())
     assert "Fiji keeps its 2011 police pact with China but hosts no Chinese officers" in text
+
+
+def test_show_never_breaks_a_url(tmp_path: Path, store: Path) -> None:
+    long_url = "https://example.org/" + "a-very-long-path-segment/" * 8 + "end"
+    path = tmp_path / "long.toml"
+    path.write_text(store.read_text("utf-8").replace('url = "https://example.org/italy-2022"', f'url = "{long_url}"'), "utf-8")
+    r = invoke("show", "2022-12-italy-ends-patrols", "--store", str(path), env={"COLUMNS": "60"})
+    assert r.code == 0
+    assert f"    {long_url}" in r.out.splitlines()

@@ -110,18 +110,19 @@ def event_view(event: Event, store: Store) -> RenderableType:
     for label, linked in (("follows", answers), ("followed by", answered_by)):
         for other in linked:
             grid.add_row(T(label), T(f"{span(other)}  {other.title}  ({other.id})"))
+    sources: list[RenderableType] = [Rule(Text("Sources", style="bold"), align="left", style="dim")]
     for i, s in enumerate(event.sources, 1):
         line = T(f"[{i}] {s.publisher}: {s.title}")
         if s.published:
             line.append(clean(f" ({s.published.text})"))
-        line.append("\n")
-        line.append(clean(s.url), style="underline")
+        sources.append(line)
+        # URLs are never wrapped or cut (the command prints with crop=False): they must stay whole
+        # to be copied or clicked.
+        sources.append(Text(clean(f"    {s.url}"), style="underline", no_wrap=True, overflow="ignore"))
         if s.archive_url:
-            line.append(clean(f"\narchived: {s.archive_url}"))
-        if s.accessed:
-            line.append(clean(f" (accessed {s.accessed.text})"))
-        grid.add_row(T("source" if len(event.sources) == 1 else "sources" if i == 1 else ""), line)
-    return Group(Text(clean(event.title), style="bold"), Rule(style="dim"), grid)
+            accessed = f" (accessed {s.accessed.text})" if s.accessed else ""
+            sources.append(Text(clean(f"    archived: {s.archive_url}{accessed}"), no_wrap=True, overflow="ignore"))
+    return Group(Text(clean(event.title), style="bold"), Rule(style="dim"), grid, *sources)
 
 
 # --- country profile ----------------------------------------------------------------------------

@@ -225,11 +225,11 @@ def show_view(renderable: Any) -> None:
     console = make_console()
     if not console.is_terminal:
         with console.capture() as capture:
-            console.print(renderable)
+            console.print(renderable, crop=False)
         emit("".join(line.rstrip() + "\n" for line in capture.get().splitlines()))
         return
     try:
-        console.print(renderable)
+        console.print(renderable, crop=False)
         sys.stdout.flush()
     except BrokenPipeError:
         _pipe_closed()
