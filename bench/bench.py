@@ -133,6 +133,13 @@ def main() -> int:
     hello = work / "hello.py"
     hello.write_text(HELLO)
 
+    # Measure pcdip as a user's install runs it: pip compiles bytecode when it installs a package,
+    # but an editable install under PYTHONDONTWRITEBYTECODE (set on some machines) would compile
+    # every module on every run.
+    package = subprocess.run([PYTHON, "-c", "import pcdip, os; print(os.path.dirname(pcdip.__file__))"],
+                             check=True, capture_output=True, text=True).stdout.strip()
+    subprocess.run([PYTHON, "-m", "compileall", "-q", package], check=True)
+
     rows: list[tuple[str, str, float, float, float, str]] = []
 
     # 1. start-up
