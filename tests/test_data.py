@@ -144,6 +144,6 @@ def test_best_covered_countries_have_substantive_profiles(data: Store, name: str
     assert all(e.sources for e in p.events)
 
 
-@pytest.mark.parametrize("name", ["Fiji", "Papua New Guinea", "Italy", "Thailand", "United States"])
+@pytest.mark.parametrize("name", ["Fiji", "Solomon Islands", "Papua New Guinea", "Italy", "Thailand", "Cambodia", "Laos", "Kyrgyzstan", "United States"])
 def test_pushback_is_called_out(data: Store, name: str) -> None:
     assert profile(data, countries.resolve(name).code).pushback
