@@ -67,10 +67,6 @@ class Index:
         self.conn = conn
         self.header = header
 
-    @property
-    def theme_ids(self) -> list[str]:
-        return [t["id"] for t in self.header["themes"]]
-
     def rows(self, filters: Filters) -> list[str]:
         """The JSON text of every matching event, in timeline order (reversed and cut as asked)."""
         where: list[str] = []
@@ -114,8 +110,6 @@ class Index:
             args.append(filters.limit)
         return [row[0] for row in self.conn.execute(sql, args)]
 
-    def close(self) -> None:
-        self.conn.close()
 
 
 def open_index(store: Path, key: str) -> Index | None:
@@ -209,10 +203,7 @@ def build_index(store_path: Path, key: str, store: Store) -> None:
             conn.executemany("INSERT INTO event_countries VALUES (?, ?)", ((pos, c) for pos, e in enumerate(events) for c in e.countries))
             conn.executemany("INSERT INTO event_themes VALUES (?, ?)", ((pos, t) for pos, e in enumerate(events) for t in e.themes))
             conn.executescript(_INDEXES)
-            header = {
-                "schema_version": store.schema_version, "title": store.title, "description": store.description,
-                "themes": [t.model_dump() for t in store.themes],
-            }
+            header = store.header()
             conn.executemany("INSERT INTO meta VALUES (?, ?)", [
                 ("digest", key), ("format", str(CACHE_FORMAT)), ("events", str(len(events))), ("header", json.dumps(header)),
                 ("store", str(store_path.resolve())),

@@ -194,21 +194,30 @@ class Store(_Model):
     def event(self, event_id: str) -> Event | None:
         return next((e for e in self.events if e.id == event_id), None)
 
+    def header(self) -> dict[str, Any]:
+        """Everything but the events, as plain data (what the query index keeps beside them)."""
+        return {"schema_version": self.schema_version, "title": self.title, "description": self.description,
+                "themes": [t.model_dump() for t in self.themes]}
+
     @property
     def pushback_themes(self) -> frozenset[str]:
         return frozenset(t.id for t in self.themes if t.pushback)
 
 
-def check_events(events: list[Event], themes: list[Theme], *, known_ids: set[str] | None = None) -> list[tuple[int, str, str, str]]:
+def check_events(
+    events: list[Event], themes: list[Theme], *, known_ids: set[str] | None = None, present_ids: set[str] | None = None
+) -> list[tuple[int, str, str, str]]:
     """Rules across events: duplicate ids, undeclared themes, dangling `related`.
 
     Returns (index in `events`, event id, field, problem) for each, in order. `known_ids` are the
     ids already in a store that `events` would join (an import): a clash with one is a duplicate too.
+    `present_ids` are ids of events that exist but failed validation (reported already): a
+    `related` link to one of them is not reported again as dangling.
     """
     problems: list[tuple[int, str, str, str]] = []
     declared = {t.id for t in themes}
     known = known_ids or set()
-    ids = {e.id for e in events} | known
+    ids = {e.id for e in events} | known | (present_ids or set())
     seen: set[str] = set()
     for i, event in enumerate(events):
         if event.id in seen or event.id in known:

@@ -45,12 +45,6 @@ class Selection:
                 self._events = TypeAdapter(list[Event]).validate_python([json.loads(r) for r in self.rows or []])
         return self._events
 
-    def dicts(self) -> list[dict[str, Any]]:
-        """The exported event objects, without building models when the index has them."""
-        if self.rows is not None:
-            return [json.loads(r) for r in self.rows]
-        return [e.to_dict() for e in self.events]
-
     @property
     def store(self) -> Store:
         """A Store holding the header (themes, title) and just these events, for exporters and views."""
@@ -90,11 +84,6 @@ class Source:
         return Selection(self.header, _events=select(self._store.events, filters))
 
 
-def _header(store: Store) -> dict[str, Any]:
-    return {"schema_version": store.schema_version, "title": store.title, "description": store.description,
-            "themes": [t.model_dump() for t in store.themes]}
-
-
 def open_source(path: str | os.PathLike[str] | None = None) -> Source:
     """The store to query, from its index when that is fresh; StoreError or ValidationError as load_store raises them."""
     where = locate(path)
@@ -107,7 +96,7 @@ def open_source(path: str | os.PathLike[str] | None = None) -> Source:
     store = parse_store(data, where, freeze=True)
     if key:
         _PENDING.append((where, key, store))
-    return Source(_header(store), store=store)
+    return Source(store.header(), store=store)
 
 
 # Indexes to build once the command has answered (see finish()).

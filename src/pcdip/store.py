@@ -224,20 +224,13 @@ def validate_raw(
             del chunk
 
     invalid_ids = set(raw_ids) - {e.id for e in events}
-    for j, event_id, field, message in check_events(events, themes, known_ids=None):
-        if field == "related" and _quoted(message) in invalid_ids:
-            continue  # the related event exists but is itself invalid, and is reported already
+    for j, event_id, field, message in check_events(events, themes, present_ids=invalid_ids):
         problems.append(Problem(path, line_of(positions[j]), event_id, field, message))
 
     if problems:
         problems.sort(key=lambda p: p.line or 0)  # stable: file order, then the order found
         return None, problems
     return Store.model_construct(schema_version=SCHEMA_VERSION, title=raw.get("title"), description=raw.get("description"), themes=themes, events=events), []
-
-
-def _quoted(message: str) -> str:
-    m = re.search(r"'([^']*)'", message)
-    return m.group(1) if m else ""
 
 
 def load_store(path: str | os.PathLike[str] | None = None) -> Store:
