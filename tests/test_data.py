@@ -144,6 +144,22 @@ def test_best_covered_countries_have_substantive_profiles(data: Store, name: str
     assert all(e.sources for e in p.events)
 
 
-@pytest.mark.parametrize("name", ["Fiji", "Solomon Islands", "Papua New Guinea", "Italy", "Thailand", "Cambodia", "Laos", "Kyrgyzstan", "United States"])
+@pytest.mark.parametrize("name", ["Fiji", "Solomon Islands", "Papua New Guinea", "Italy", "Myanmar", "Thailand", "Cambodia",
+                                  "Laos", "Kyrgyzstan", "United States"])
 def test_pushback_is_called_out(data: Store, name: str) -> None:
     assert profile(data, countries.resolve(name).code).pushback
+
+
+def test_readme_and_changelog_state_the_record_as_it_is(data: Store) -> None:
+    from .conftest import ROOT
+
+    events = len(data.events)
+    countries_ = len({c for e in data.events for c in e.countries})
+    sources = sum(len(e.sources) for e in data.events)
+    first, last = min(e.date.text[:4] for e in data.events), max(e.date.text[:4] for e in data.events)
+    readme = " ".join((ROOT / "README.md").read_text("utf-8").split())
+    assert f"**{events} events, {first}–{last}, involving {countries_} countries" in readme
+    assert f"**{sources} cited sources**" in readme
+    changelog = (ROOT / "docs" / "DATA.md").read_text("utf-8").split("## Changelog", 1)[1]
+    latest = " ".join(changelog.split("\n- **", 2)[1].split())
+    assert f"{events} events, {countries_} countries, {sources} sources" in latest
