@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Render the terminal views shown in the README as SVG files (docs/img/), with Rich's recorder.
+"""Render the views shown in the README into docs/img/: terminal views as SVG, with Rich's recorder,
+and the HTML export as a PNG, in Debian's chromium driven by Playwright (pip install -e '.[test]').
 
     python scripts/screenshots.py
 """
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from pcdip.models import Store
 from pcdip.query import Filters, profile, select, stats
 from pcdip.render import profile_view, stats_view, timeline_table
 from pcdip.store import bundled_store, load_store
@@ -30,6 +32,27 @@ def main() -> None:
         console.print(view(console))
         console.save_svg(str(OUT / name), title=title)
         print(f"wrote docs/img/{name}")
+    html_screenshot(store)
+
+
+def html_screenshot(store: Store) -> None:
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    from pcdip import exporters
+
+    page_html = exporters.get("html").write(select(store.events), store)
+    assert isinstance(page_html, str)
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        path = Path(tmp) / "timeline.html"
+        path.write_text(page_html, "utf-8")
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"], headless=True)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(path.as_uri())
+        page.screenshot(path=str(OUT / "html-timeline.png"))
+        browser.close()
+    print("wrote docs/img/html-timeline.png")
 
 
 if __name__ == "__main__":
