@@ -120,16 +120,17 @@ def test_add_prompts_and_asks_again_on_a_terminal(store: Path, monkeypatch: pyte
         "",                              # end
         "Prompted event", "Typed at a prompt.",
         "Fjii", "Fiji, PNG",             # countries: a typo, asked again with a suggestion
-        "patrols", "training",           # themes
+        "trainig", "Police training, joint patrols",  # themes: a typo, then names
         "Someone; Another body",         # actors
         "not a url", "https://example.org/p", "Prompt source", "Example", "",
     ]) + "\n"
     result = CliRunner().invoke(app, ["add"], input=answers)
     assert result.exit_code == 0, result.output
     assert "month 13 does not exist" in result.output or "month 13 does not exist" in result.stderr
-    assert "did you mean Fiji" in result.stderr
+    assert "did you mean Fiji" in result.stderr and "unknown theme 'trainig' (did you mean 'training'?)" in result.stderr
     event = load_store(store).event("2026-02-prompted-event")
     assert event is not None and event.countries == ["FJ", "PG"] and event.actors == ["Someone", "Another body"]
+    assert event.themes == ["training", "joint-patrol"]
 
 
 # --- import -----------------------------------------------------------------------------------

@@ -76,6 +76,29 @@ def test_timeline_csv_parses() -> None:
     assert rows[0] == ["id", "countries"] and ["2025-02-20-myanmar-repatriation", "MM;TH"] in rows
 
 
+@pytest.mark.parametrize(
+    ("args", "ids"),
+    [
+        (("theme", "pushback"), ["2022-12-italy-ends-patrols", "2024-03-fiji-keeps-mou"]),
+        (("theme", "Joint patrols"), ["2016-05-italy-patrols", "2022-12-italy-ends-patrols"]),
+        (("theme", "joint", "patrols"), ["2016-05-italy-patrols", "2022-12-italy-ends-patrols"]),
+        (("timeline", "-t", "JOINT_PATROL", "-t", "pushback", "--from", "2022"), ["2022-12-italy-ends-patrols", "2024-03-fiji-keeps-mou"]),
+        (("export", "-t", "Police training", "--fields", "id"), ["2023-solomons-training"]),
+    ],
+)
+def test_themes_by_name(args: tuple[str, ...], ids: list[str]) -> None:
+    r = invoke(*args, *(() if "--fields" in args else ("--format", "json")))
+    assert r.code == 0, r.err
+    assert [e["id"] for e in json.loads(r.out)] == ids
+
+
+@pytest.mark.usefixtures("bundled")
+def test_an_ambiguous_theme_word_is_an_error_naming_the_candidates() -> None:
+    r = invoke("theme", "police")
+    assert (r.code, r.out) == (1, "")
+    assert r.err == "pcdip: error: theme 'police' could be any of training, liaison-officers, overseas-stations; give one of those ids\n"
+
+
 def test_empty_result_is_success() -> None:
     r = invoke("timeline", "--from", "2030")
     assert (r.code, r.out, r.err) == (0, "No events match.\n", "")

@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pcdip.dates import parse_date
-from pcdip.query import Filters, by_year, profile, related_of, select
-from pcdip.store import load_store
+from pcdip.errors import NotFoundError
+from pcdip.query import Filters, by_year, profile, related_of, resolve_theme, select
+from pcdip.store import bundled_store, load_store
 
 
 @pytest.fixture
@@ -83,3 +86,51 @@ def test_related_both_ways(store: Path) -> None:
     assert ends is not None and starts is not None
     assert ids(related_of(s, ends)[0]) == ["2016-05-italy-patrols"]
     assert ids(related_of(s, starts)[1]) == ["2022-12-italy-ends-patrols"]
+
+
+# --- theme names ---------------------------------------------------------------------------------
+
+BUNDLED_THEMES = {t.id: t.label for t in load_store(bundled_store()).themes}
+
+
+@pytest.mark.parametrize("theme_id", sorted(BUNDLED_THEMES))
+def test_every_theme_resolves_from_its_id_and_label_in_any_form(theme_id: str) -> None:
+    label = BUNDLED_THEMES[theme_id]
+    for text in (theme_id, theme_id.upper(), theme_id.replace("-", " "), theme_id.replace("-", "_"), label, label.lower(), label.upper()):
+        assert resolve_theme(BUNDLED_THEMES, text) == theme_id, text
+
+
+@pytest.mark.parametrize(
+    ("text", "theme_id"),
+    [("pushback", "scrutiny"), ("Joint patrol", "joint-patrol"), ("police stations", "overseas-stations"), ("stations", "overseas-stations"),
+     ("fraud", "telecom-fraud"), ("scam centres", "telecom-fraud"), ("liaison", "liaison-officers"), ("fugitives", "fugitive-return"),
+     ("agreements", "agreement"), ("Multilateral fora", "multilateral"), ("equipment", "equipment"),
+     ("Counter-terrorism", "counterterrorism"), ("cyber security", "cybersecurity"), ("tele-com fraud", "telecom-fraud")],
+)
+def test_words_people_use_find_their_theme(text: str, theme_id: str) -> None:
+    assert resolve_theme(BUNDLED_THEMES, text) == theme_id
+
+
+def test_an_ambiguous_word_names_the_candidates() -> None:
+    with pytest.raises(NotFoundError, match=r"theme 'police' could be any of training, liaison-officers, overseas-stations; give one of those ids"):
+        resolve_theme(BUNDLED_THEMES, "police")
+
+
+@pytest.mark.parametrize(("text", "hint"), [("trainig", "'training'"), ("counterterorism", "'counterterrorism'"), ("Repatriaton", "'repatriation'")])
+def test_a_typo_gets_the_nearest_theme(text: str, hint: str) -> None:
+    with pytest.raises(NotFoundError, match=rf"unknown theme '{text}' \(did you mean {hint}"):
+        resolve_theme(BUNDLED_THEMES, text)
+
+
+@given(st.text(max_size=30))
+def test_any_text_resolves_to_a_declared_theme_or_says_why(text: str) -> None:
+    try:
+        assert resolve_theme(BUNDLED_THEMES, text) in BUNDLED_THEMES
+    except NotFoundError as exc:
+        assert "theme" in exc.message and "\n" not in exc.message
+
+
+def test_an_id_wins_over_a_word_of_another_label() -> None:
+    themes = {"police": "Police", "training": "Police training"}
+    assert resolve_theme(themes, "police") == "police"
+    assert resolve_theme(themes, "POLICE") == "police"

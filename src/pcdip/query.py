@@ -2,17 +2,55 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from .dates import PartialDate
+from .errors import NotFoundError
 
 if TYPE_CHECKING:  # models are imported by whoever built the events; a query does not need them
     from .countries import Country
     from .models import Event, Store
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words, each in a rough singular (patrols -> patrol), so that 'Joint patrols',
+    'joint-patrol' and 'JOINT_PATROLS' compare equal."""
+    return [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in re.findall(r"[^\W_]+", text.casefold())]
+
+
+def resolve_theme(themes: Mapping[str, str], text: str) -> str:
+    """The id of the theme a user means, from `themes` (id -> label).
+
+    In order: the id itself; the id or label in any case, spacing, hyphenation or number
+    ('Joint patrols', 'overseas_stations', 'counter-terrorism'); then the one theme whose id and
+    label hold every word given ('pushback', 'police stations'). NotFoundError names the
+    candidates of an ambiguous word, and the nearest themes of a typo.
+    """
+    if text in themes:
+        return text
+    key = _words(text)
+    if not key:
+        raise NotFoundError(f"empty theme {text!r}; valid themes: {', '.join(themes)}")
+    joined = "".join(key)  # and "counter-terrorism" is counterterrorism
+    exact = [i for i, label in themes.items() if joined in ("".join(_words(i)), "".join(_words(label)))]
+    if len(exact) == 1:
+        return exact[0]
+    having = [i for i, label in themes.items() if set(key) <= {*_words(i), *_words(label)}]
+    if len(having) == 1:
+        return having[0]
+    if having:
+        raise NotFoundError(f"theme {text!r} could be any of {', '.join(having)}; give one of those ids")
+    import difflib
+
+    names = {**{i: i for i in themes}, **{label.casefold(): i for i, label in themes.items()}}
+    close = list(dict.fromkeys(names[n] for n in difflib.get_close_matches(text.casefold(), names, n=2)))
+    hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
+    raise NotFoundError(f"unknown theme {text!r}{hint}; valid themes: {', '.join(themes)}")
 
 
 def _sort_key(event: Event) -> tuple[Any, ...]:

@@ -60,7 +60,7 @@ class Selection:
 
 
 class Source:
-    """A store to query: `theme_ids`, `header` and `select(filters)`."""
+    """A store to query: `themes`, `header` and `select(filters)`."""
 
     def __init__(self, header: dict[str, Any], store: Store | None = None, index: cache.Index | None = None) -> None:
         self.header = header
@@ -68,8 +68,9 @@ class Source:
         self._index = index
 
     @property
-    def theme_ids(self) -> list[str]:
-        return [t["id"] for t in self.header["themes"]]
+    def themes(self) -> dict[str, str]:
+        """The store's theme vocabulary: id -> label, in declared order."""
+        return {t["id"]: t["label"] for t in self.header["themes"]}
 
     @property
     def cached(self) -> bool:

@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from .. import __version__
-from ..errors import NotFoundError, PcdipError, UsageError
+from ..errors import PcdipError, UsageError
 from ..exporters import field_formats, timeline_formats
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ StoreOpt = Annotated[Optional[Path], typer.Option("--store", envvar="PCDIP_STORE
 FromOpt = Annotated[Optional[str], typer.Option("--from", help="Events whose span reaches this date or later: 2022, 2023-06, 2025-02-20.", rich_help_panel="Filters")]
 ToOpt = Annotated[Optional[str], typer.Option("--to", help="Events whose span starts by this date: 2023, 2023-06 (the end of the month counts).", rich_help_panel="Filters")]
 CountryOpt = Annotated[Optional[list[str]], typer.Option("--country", "-c", help="Country by name, ISO code or alias (repeatable: any of them).", rich_help_panel="Filters", autocompletion=complete_country)]
-ThemeOpt = Annotated[Optional[list[str]], typer.Option("--theme", "-t", help="Theme id (repeatable: any of them); `pcdip themes` lists them.", rich_help_panel="Filters", autocompletion=complete_theme)]
+ThemeOpt = Annotated[Optional[list[str]], typer.Option("--theme", "-t", help="Theme id or name: training, \"joint patrols\", pushback (repeatable: any of them); `pcdip themes` lists them.", rich_help_panel="Filters", autocompletion=complete_theme)]
 RegionOpt = Annotated[Optional[str], typer.Option("--region", "-r", help="UN M49 region or sub-region: Oceania, Melanesia, South-eastern Asia, Central Asia...", rich_help_panel="Filters", autocompletion=complete_region)]
 ActorOpt = Annotated[Optional[str], typer.Option("--actor", "-a", help="Text in an actor's name (case-insensitive).", rich_help_panel="Filters")]
 SearchOpt = Annotated[Optional[str], typer.Option("--search", "-s", help="Text in the title, summary or actors (case-insensitive).", rich_help_panel="Filters")]
@@ -143,18 +143,8 @@ def source(store_path: Path | None) -> Source:
     return open_source(store_path)
 
 
-def check_themes(declared: list[str], themes: list[str]) -> None:
-    for theme in themes:
-        if theme not in declared:
-            import difflib
-
-            close = difflib.get_close_matches(theme, declared, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise NotFoundError(f"unknown theme {theme!r}{hint}; valid themes: {', '.join(declared)}")
-
-
 def build_filters(
-    theme_ids: list[str],
+    themes: dict[str, str],
     *,
     date_from: str | None = None,
     date_to: str | None = None,
@@ -178,13 +168,17 @@ def build_filters(
         from .. import countries
 
         codes = tuple(countries.resolve(c).code for c in country)
-    check_themes(theme_ids, theme or [])
+    theme_ids: tuple[str, ...] = ()
+    if theme:
+        from ..query import resolve_theme
+
+        theme_ids = tuple(dict.fromkeys(resolve_theme(themes, t) for t in theme))
     region_name = None
     if region:
         from .. import countries
 
         region_name = countries.resolve_region(region)
-    return Filters(start, end, codes, tuple(theme or ()), all_themes, region_name, actor, search, limit, reverse)
+    return Filters(start, end, codes, theme_ids, all_themes, region_name, actor, search, limit, reverse)
 
 
 def emit(text: str | bytes, output: Path | None = None) -> None:

@@ -118,7 +118,7 @@ def add(
     from ..store import append_events, locate
 
     data = load(store)
-    declared = [t.id for t in data.themes]
+    vocabulary = {t.id: t.label for t in data.themes}
     interactive = not no_input and is_terminal()
     p = _Prompter(interactive)
 
@@ -129,11 +129,23 @@ def add(
         return [countries.resolve(v).code for v in items]
 
     def themes_of(values: Any) -> list[str]:
-        items = values if isinstance(values, list) else [v for v in re.split(r"[\s,;]+", values) if v]
-        bad = [t for t in items if t not in declared]
-        if bad or not items:
-            raise UsageError(f"unknown theme {', '.join(map(repr, bad)) or '(none given)'}; valid themes: {', '.join(declared)}")
-        return items
+        """Theme ids from ids or names: repeated -t, or "training, joint patrols" at the prompt."""
+        from ..errors import NotFoundError
+        from ..query import resolve_theme
+
+        items = values if isinstance(values, list) else [v.strip() for v in re.split(r"[,;]", values) if v.strip()]
+        if not items:
+            raise UsageError(f"no theme given; valid themes: {', '.join(vocabulary)}")
+        ids: list[str] = []
+        for item in items:
+            try:
+                ids.append(resolve_theme(vocabulary, item))
+            except NotFoundError as exc:
+                try:  # "training equipment": one theme a word
+                    ids.extend(resolve_theme(vocabulary, word) for word in item.split())
+                except NotFoundError:
+                    raise UsageError(exc.message) from None
+        return list(dict.fromkeys(ids))
 
     def actors_of(values: Any) -> list[str]:
         if values is None:
@@ -145,7 +157,7 @@ def add(
     title_v = p.ask("--title", "Title", title, _nonblank)
     summary_v = p.ask("--summary", "Summary (one to three sentences)", summary, _nonblank)
     country_v = p.ask("--country", "Countries (names or codes, comma-separated; empty for none)", country, codes, required=False)
-    theme_v = p.ask("--theme", f"Themes ({', '.join(declared)})", theme, themes_of)
+    theme_v = p.ask("--theme", f"Themes, by id or name ({', '.join(vocabulary)})", theme, themes_of)
     actor_v = p.ask("--actor", "Actors (separated by ';', empty for none)", actor, actors_of, required=False)
     url_v = p.ask("--source-url", "Source URL", source_url, _url)
     stitle_v = p.ask("--source-title", "Source title", source_title, _nonblank)

@@ -61,14 +61,14 @@ def timeline(
     Example: pcdip timeline --from 2022 --to 2023-06 -c "Solomon Islands" -t training
     """
     src = source(store)
-    filters = build_filters(src.theme_ids, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region,
+    filters = build_filters(src.themes, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region,
                             actor=actor, search=search, limit=limit, reverse=reverse)
     output_events(src.select(filters), fmt, fields)
 
 
 @app.command()
 def theme(
-    themes: Annotated[list[str], typer.Argument(help="One or more theme ids; `pcdip themes` lists them.", show_default=False, autocompletion=complete_theme)],
+    themes: Annotated[list[str], typer.Argument(help="One or more themes, by id or name: training, \"joint patrols\", pushback; `pcdip themes` lists them.", show_default=False, autocompletion=complete_theme)],
     all_themes: Annotated[bool, typer.Option("--all", help="Only events having every theme given (default: any).")] = False,
     date_from: FromOpt = None,
     date_to: ToOpt = None,
@@ -87,7 +87,7 @@ def theme(
     Example: pcdip theme training equipment --all --from 2023
     """
     src = source(store)
-    filters = build_filters(src.theme_ids, date_from=date_from, date_to=date_to, country=country, theme=themes, all_themes=all_themes,
+    filters = build_filters(src.themes, date_from=date_from, date_to=date_to, country=country, theme=themes, all_themes=all_themes,
                             region=region, actor=actor, search=search, limit=limit, reverse=reverse)
     output_events(src.select(filters), fmt, fields)
 
@@ -112,7 +112,7 @@ def country(
         raise UsageError(f"--format {fmt}: choose table or json")
     src = source(store)
     code = countries.resolve(name).code
-    filters = build_filters(src.theme_ids, date_from=date_from, date_to=date_to, theme=theme)
+    filters = build_filters(src.themes, date_from=date_from, date_to=date_to, theme=theme)
     data = src.select(replace(filters, countries=(code,))).store
     result = profile(data, code, filters)
     if fmt == "json":
@@ -235,7 +235,7 @@ def export(
     if exporter.requires_file and output is None:
         raise UsageError(f"--format {exporter.name} writes a file: add -o FILE{exporter.extension}")
     src = source(store)
-    filters = build_filters(src.theme_ids, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region,
+    filters = build_filters(src.themes, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region,
                             actor=actor, search=search, limit=limit, reverse=reverse)
     selection = src.select(filters)
     emit(export_text(selection, exporter, picked), output)
@@ -265,7 +265,7 @@ def stats(
     if fmt not in ("table", "json"):
         raise UsageError(f"--format {fmt}: choose table or json")
     src = source(store)
-    filters = build_filters(src.theme_ids, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region, actor=actor, search=search)
+    filters = build_filters(src.themes, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region, actor=actor, search=search)
     data = src.select(filters).store
     result = compute(data.events, data, top=top)
     if fmt == "json":
