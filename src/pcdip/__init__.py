@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Event", "Filters", "Source", "Store", "Theme", "__version__", "load_store", "select"]
+__all__ = ["Event", "Filters", "Source", "Store", "Theme", "__version__", "load_store", "resolve_theme", "select"]
 
 if TYPE_CHECKING:
     from .models import Event, Source, Store, Theme
-    from .query import Filters, select
+    from .query import Filters, resolve_theme, select
     from .store import load_store
 
 
@@ -25,7 +25,7 @@ def __getattr__(name: str) -> Any:
         from . import models
 
         return getattr(models, name)
-    if name in ("Filters", "select"):
+    if name in ("Filters", "resolve_theme", "select"):
         from . import query
 
         return getattr(query, name)
