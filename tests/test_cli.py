@@ -188,6 +188,25 @@ def test_themes_and_countries_lists() -> None:
     assert "joint-patrol" in table and "Training of foreign police." in table
 
 
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("-t", "pushback"), [("FJ", 1), ("IT", 1)]),
+        (("--region", "Oceania", "--from", "2020"), [("FJ", 1), ("SB", 1)]),
+        (("--region", "South-eastern Asia"), [("MM", 1), ("TH", 1)]),
+        (("--to", "2015"), [("FJ", 1)]),
+        (("--from", "2030"), []),
+    ],
+)
+def test_countries_counts_only_the_events_the_filters_select(args: tuple[str, ...], expected: list[tuple[str, int]]) -> None:
+    r = invoke("countries", *args, "--format", "json")
+    assert r.code == 0, r.err
+    assert [(c["code"], c["events"]) for c in json.loads(r.out)] == expected
+    table = invoke("countries", *args)
+    assert table.code == 0 and (table.out == "No events match.\n") == (not expected)
+    assert [line.split()[0] for line in table.out.splitlines()[2:]] == [code for code, _ in expected]
+
+
 def test_show_full_event() -> None:
     r = invoke("show", "2022-12-italy-ends-patrols")
     assert r.code == 0

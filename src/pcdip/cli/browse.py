@@ -183,25 +183,38 @@ def themes(
 
 @app.command("countries")
 def countries_(
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
+    theme: ThemeOpt = None,
+    region: RegionOpt = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     store: StoreOpt = None,
 ) -> None:
     """The countries in the store, with region, sub-region and number of events, most first.
 
-    Example: pcdip countries --format json | jq '.[0]'
+    With filters, only the events they select are counted, and --region keeps the countries of
+    that region.
+
+    Example: pcdip countries -t pushback --from 2022 --region Oceania
     """
     from .. import countries
     from ..query import country_counts
 
     if fmt not in ("table", "json"):
         raise UsageError(f"--format {fmt}: choose table or json")
-    data = source(store).select(Filters()).store
-    counts = country_counts(data.events)
+    src = source(store)
+    filters = build_filters(src.themes, date_from=date_from, date_to=date_to, theme=theme, region=region)
+    counts: dict[str, int] = dict(country_counts(src.select(filters).store.events))
+    if filters.region is not None:
+        counts = {code: n for code, n in counts.items() if countries.in_region(code, filters.region)}
     rows = sorted(((countries.get(code), n) for code, n in counts.items()), key=lambda r: (-r[1], r[0].name))
     if fmt == "json":
         from ..exporters.jsonfmt import dumps
 
         emit(dumps([{**c.to_dict(), "events": n} for c, n in rows], indent=2) + "\n")
+        return
+    if not rows:
+        emit("No events match.\n")
         return
     from ..render import countries_table
 
