@@ -129,11 +129,19 @@ def test_founding_article_facts(by_id: dict[str, Event]) -> None:
     assert "2011-04-fiji-china-police-mou" in by_id["2023-01-fiji-rabuka-questions-police-deal"].related
 
 
-def test_station_closures_link_to_the_reports(data: Store) -> None:
+def test_station_closures_link_to_the_reports(data: Store, by_id: dict[str, Event]) -> None:
+    """Every response to the stations since the first Safeguard Defenders report leads back to a report."""
     reports = {"2022-09-safeguard-defenders-110-overseas", "2022-12-safeguard-defenders-patrol-and-persuade"}
-    for e in data.events:
-        if "overseas-stations" in e.themes and "scrutiny" in e.themes and e.id not in reports:
-            assert reports & set(e.related), e.id
+
+    def leads_to_a_report(event_id: str, seen: frozenset[str] = frozenset()) -> bool:
+        related = set(by_id[event_id].related) - seen
+        return bool(reports & related) or any(leads_to_a_report(r, seen | {event_id}) for r in related)
+
+    first_report = by_id["2022-09-safeguard-defenders-110-overseas"].start_day
+    later = [e for e in data.events if {"overseas-stations", "scrutiny"} <= set(e.themes) and e.id not in reports and e.start_day > first_report]
+    assert len(later) >= 15
+    for e in later:
+        assert leads_to_a_report(e.id), e.id
 
 
 @pytest.mark.parametrize("name", ["Fiji", "Solomon Islands", "Papua New Guinea", "Italy", "Myanmar", "Thailand", "Cambodia",
