@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,14 @@ from pcdip.cli import app
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
+
+
+def installed(name: str) -> str | None:
+    """A console script of this environment (the one running pytest), else one on PATH."""
+    return shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+
+
+PCDIP = installed("pcdip")
 
 
 @pytest.fixture(autouse=True)

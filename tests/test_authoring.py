@@ -17,10 +17,11 @@ from pcdip import exporters
 from pcdip.models import Event, Store
 from pcdip.store import bundled_store, load_store
 
+from . import conftest
 from .conftest import DATA, invoke
 from .strategies import event_lists
 
-PCDIP = shutil.which("pcdip", path=str(Path(sys.executable).parent)) or "pcdip"
+PCDIP = conftest.PCDIP or "pcdip"
 
 NEW = {
     "id": "2026-01-new-event",

@@ -10,9 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +18,16 @@ import duckdb
 import pandas as pd
 import pytest
 
+from .conftest import PCDIP, installed
+
 pytestmark = pytest.mark.subprocess
 
-BIN = Path(sys.executable).parent
-PCDIP = shutil.which("pcdip", path=str(BIN)) or shutil.which("pcdip")
 if PCDIP is None:  # pragma: no cover
     pytest.skip("the pcdip entry point is not installed", allow_module_level=True)
 
 
 def tool(name: str) -> str:
-    path = shutil.which(name, path=str(BIN)) or shutil.which(name)
+    path = installed(name)
     assert path, f"{name} is not installed: pip install -e '.[test]'"
     return path
 

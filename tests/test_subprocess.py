@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import pty
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,9 +13,10 @@ import tomli_w
 
 from pcdip.store import load_store
 
+from .conftest import PCDIP
+
 pytestmark = pytest.mark.subprocess
 
-PCDIP = shutil.which("pcdip", path=str(Path(sys.executable).parent)) or shutil.which("pcdip")
 if PCDIP is None:  # pragma: no cover
     pytest.skip("the pcdip entry point is not installed", allow_module_level=True)
 
