@@ -18,7 +18,13 @@ text = st.text(
     min_size=1,
     max_size=40,
 ).filter(lambda s: s.strip() != "")
-tricky = st.one_of(text, st.sampled_from(["=1+2", "+33", "-x", "@SUM(A1)", "'=quoted", "\ttab", "\rcr", "a;b\\c", "[bold]x[/]", "<script>alert(1)</script>", "Ünïcödé 中文 ☃"]))
+# One-line fields (titles, actors, publishers) hold no control characters; summaries and notes may
+# hold line breaks and tabs.
+line_text = st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(lambda s: s.strip() != "")
+para_text = st.text(st.characters(exclude_categories=("Cs", "Cc"), include_characters="\n\t"), min_size=1, max_size=40).filter(lambda s: s.strip() != "")
+ODD = ["=1+2", "+33", "-x", "@SUM(A1)", "'=quoted", "a;b\\c", "[bold]x[/]", "<script>alert(1)</script>", "Ünïcödé 中文 ☃", "Invoice \u202egnp.exe", "zero\u200bwidth"]
+tricky = st.one_of(line_text, st.sampled_from(ODD))
+tricky_para = st.one_of(para_text, st.sampled_from([*ODD, "\ttab", "two\nlines"]))
 slug = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}", fullmatch=True)
 
 
@@ -51,7 +57,7 @@ def event_dicts(draw: st.DrawFn, event_id: str | None = None) -> dict[str, Any]:
         "id": event_id or draw(slug),
         "date": start,
         "title": draw(tricky),
-        "summary": draw(tricky),
+        "summary": draw(tricky_para),
         "countries": draw(st.lists(st.sampled_from(CODES), unique=True, max_size=3)),
         "themes": draw(st.lists(st.sampled_from(THEMES), unique=True, min_size=1, max_size=3)),
         "actors": draw(st.lists(tricky, max_size=3)),
@@ -59,7 +65,7 @@ def event_dicts(draw: st.DrawFn, event_id: str | None = None) -> dict[str, Any]:
         "sources": draw(st.lists(source, min_size=1, max_size=2)),
     }
     if draw(st.booleans()):
-        out["note"] = draw(tricky)
+        out["note"] = draw(tricky_para)
     if draw(st.booleans()):
         out["place"] = {"name": draw(tricky), "latitude": draw(st.floats(-90, 90)), "longitude": draw(st.floats(-180, 180))}
     if draw(st.booleans()):

@@ -1,142 +1,359 @@
-"""The on-disk index: fresh answers after any change, never trusted when damaged, same bytes as without it."""
+"""The query engine and its on-disk index: one answer, whatever the cache holds or has lost.
+
+- a Hypothesis differential test holds the engine against a deliberately naive filter written here;
+- every command gives the same bytes with the cache on, off, cold and warm;
+- each kind of damage (a changed byte, a zeroed page, a truncated file, a missing table, changed
+  code, an odd cache path, concurrent and killed builders, a deleted store) ends in a right answer.
+"""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pcdip import cache
+from pcdip.cache import open_engine
+from pcdip.countries import in_region
+from pcdip.dates import parse_date
+from pcdip.engine import memory_engine
 from pcdip.exporters import FORMATS
-from pcdip.source import open_source
+from pcdip.models import Event
+from pcdip.query import Filters
 
-from .conftest import invoke
+from .conftest import PCDIP, invoke
+from .strategies import CODES, THEMES, event_dicts
 
-
-def ids(*args: str) -> list[str]:
-    r = invoke("export", "--format", "ndjson", *args)
-    assert r.code == 0, r.err
-    return [json.loads(line)["id"] for line in r.out.splitlines()]
+# --- the reference: a naive filter, written from the documented meaning of each option ----------
 
 
-def test_second_query_comes_from_the_index(store: Path) -> None:
-    from pcdip.source import finish
-
-    assert not open_source(store).cached  # a miss: the index is built when the command finishes
-    finish()
-    assert cache.cache_file(store).is_file()
-    assert open_source(store).cached
-
-
-def test_index_is_built_in_the_background(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without PCDIP_CACHE_SYNC a detached child builds the index after the answer is written."""
-    import subprocess
-    import sys
-    import time
-
-    monkeypatch.delenv("PCDIP_CACHE_SYNC")
-    code = "import sys; from pcdip.cli import main; sys.argv = ['pcdip', 'export', '-f', 'ndjson']; main()"
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0 and proc.stderr == "" and len(proc.stdout.splitlines()) == 7
-    deadline = time.monotonic() + 30
-    while not cache.cache_file(store).is_file() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert open_source(store).cached
+def _word_start_match(needle: str, text: str) -> bool:
+    needle, text = needle.casefold(), text.casefold()
+    if needle == "":
+        return True
+    start = text.find(needle)
+    while start != -1:
+        if start == 0 or not needle[0].isalnum() or not text[start - 1].isalnum():
+            return True
+        start = text.find(needle, start + 1)
+    return False
 
 
-@pytest.mark.parametrize("fmt", [f.name for f in FORMATS.values() if not f.requires_file])
-@pytest.mark.parametrize("args", [(), ("-t", "scrutiny"), ("-c", "Fiji", "--reverse"), ("--from", "2022", "-n", "2"), ("--region", "Asia"), ("-s", "PATROL"), ("--actor", "liu")])
-def test_index_gives_the_same_bytes_as_the_store(fmt: str, args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> None:
+def reference(events: list[Event], f: Filters) -> list[str]:
+    def keep(e: Event) -> bool:
+        if f.start is not None and e.end_day < f.start.lower:
+            return False
+        if f.end is not None and e.start_day > f.end.upper:
+            return False
+        if f.countries and not set(f.countries) & set(e.countries):
+            return False
+        if f.themes and not (all if f.all_themes else any)(t in e.themes for t in f.themes):
+            return False
+        if f.region is not None and not any(in_region(c, f.region) for c in e.countries):
+            return False
+        if f.actor is not None and not any(_word_start_match(f.actor, a) for a in e.actors):
+            return False
+        if f.search is not None and not any(f.search.casefold() in t.casefold() for t in [e.title, e.summary, *e.actors]):
+            return False
+        return True
+
+    chosen = sorted((e for e in events if keep(e)), key=lambda e: (e.date.lower, e.end_day, e.id), reverse=f.reverse)
+    return [e.id for e in chosen][: f.limit] if f.limit is not None else [e.id for e in chosen]
+
+
+needles = st.one_of(
+    st.none(),
+    st.just(""),
+    st.sampled_from(["a", "li", "xi", "police", "PATROL", " c", "-x", "é", "中", "ß", "SS", "\n", "police\nliu", "a\x1fb", "\x00", "\ud800", "caf\udce9"]),
+    st.text(max_size=4),
+)
+
+
+@st.composite
+def stores(draw: st.DrawFn) -> list[Event]:
+    ids = draw(st.lists(st.from_regex(r"[a-z]{1,6}", fullmatch=True), unique=True, max_size=8))
+    events = []
+    for i in ids:
+        d = draw(event_dicts(i))
+        if draw(st.booleans()):
+            d["actors"] = draw(st.lists(st.sampled_from(["Xi Jinping", "Lai Changxing", "Liu Zhongyi", "public security", "Straße", "-x ray", "a-b", "中国公安"]), max_size=3))
+        events.append(Event.model_validate(d))
+    return events
+
+
+@st.composite
+def filters(draw: st.DrawFn) -> Filters:
+    def date() -> Any:
+        return draw(st.one_of(st.none(), st.sampled_from(["1995", "2001-06", "2010~", "2020-02-29", "2025", "201X"]).map(parse_date)))
+
+    return Filters(
+        start=date(),
+        end=date(),
+        countries=tuple(draw(st.lists(st.sampled_from([*CODES, "ZZ"]), max_size=2))),
+        themes=tuple(draw(st.lists(st.sampled_from([*THEMES, "nope"]), max_size=2))),
+        all_themes=draw(st.booleans()),
+        region=draw(st.one_of(st.none(), st.sampled_from(["Oceania", "Melanesia", "Asia", "Europe", "Africa"]))),
+        actor=draw(needles),
+        search=draw(needles),
+        limit=draw(st.one_of(st.none(), st.integers(0, 3), st.just(2**63), st.just(10**20))),
+        reverse=draw(st.booleans()),
+    )
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(events=stores(), f=filters())
+def test_engine_agrees_with_a_naive_filter(events: list[Event], f: Filters) -> None:
+    engine = memory_engine(events, {"schema_version": 1, "themes": []})
+    got = [e.id for e in engine.select(f)]
+    assert got == reference(events, f)
+    assert engine.count(f) == len(got)
+    assert list(engine.texts(f)) == [json.dumps(e.to_dict(), ensure_ascii=False) for e in engine.select(f)]
+    if f.limit is None:
+        counts: dict[str, int] = {}
+        for e in events:
+            if e.id in got:
+                for t in e.themes:
+                    counts[t] = counts.get(t, 0) + 1
+        assert engine.theme_counts(f) == counts
+
+
+def test_negative_limit_is_refused() -> None:
+    with pytest.raises(ValueError):
+        Filters(limit=-1)
+
+
+# --- cache on, off, cold, warm: the same bytes ---------------------------------------------------
+
+COMMANDS: list[tuple[str, ...]] = [
+    ("timeline",), ("timeline", "-n", "2", "--reverse"), ("timeline", "-s", "patrol"), ("timeline", "-n", "99999999999999999999"),
+    ("timeline", "--actor", "public security\nliu"), ("timeline", "--actor", ""), ("timeline", "-s", "caf\udce9"),
+    ("theme", "scrutiny"), ("country", "Fiji"), ("country", "Fiji", "--format", "json"), ("show", "2022-12-italy-ends-patrols"),
+    ("show", "--format", "json", "2016-05-italy-patrols"), ("themes",), ("themes", "--format", "json"), ("countries",),
+    ("countries", "--format", "json"), ("stats",), ("stats", "--format", "json", "--region", "Oceania"),
+]
+COMMANDS += [("export", "--format", f.name) for f in FORMATS.values() if not f.requires_file]
+COMMANDS += [("export", "-f", "csv", "-t", "scrutiny", "--fields", "id,date"), ("export", "-f", "ndjson", "-c", "Fiji", "-c", "Italy")]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a)[:40])
+def test_same_bytes_with_the_cache_on_and_off(args: tuple[str, ...], store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PCDIP_NO_CACHE", "1")
-    direct = invoke("export", "--format", fmt, *args)
+    off = invoke(*args)
     monkeypatch.delenv("PCDIP_NO_CACHE")
-    invoke("export", "--format", fmt, *args)  # builds the index
-    cached = invoke("export", "--format", fmt, *args)
-    assert cached.code == direct.code == 0
-    assert cached.out == direct.out
+    cold = invoke(*args)
+    assert cache.paths(store.resolve())[0].is_file()  # the cold run saved the index
+    warm = invoke(*args)
+    assert (off.code, off.out, off.err) == (cold.code, cold.out, cold.err) == (warm.code, warm.out, warm.err)
+    assert "unexpected" not in off.err
 
 
-def test_all_themes_filter_through_the_index(store: Path) -> None:
-    ids()
-    assert open_source(store).cached
-    assert ids("-t", "joint-patrol", "-t", "scrutiny") == ["2016-05-italy-patrols", "2022-12-italy-ends-patrols", "2024-03-fiji-keeps-mou"]
-    assert invoke("theme", "joint-patrol", "scrutiny", "--all", "--format", "json").out.count('"id"') == 1
+def test_a_warm_run_reads_the_index_without_parsing(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    invoke("timeline")
+    import pcdip.cache as c
+
+    def boom(*a: object, **k: object) -> None:
+        raise AssertionError("parsed the store")
+
+    monkeypatch.setattr(c, "parse_store", boom)
+    assert invoke("timeline", "-n", "1").code == 0
 
 
-def test_one_byte_changed(store: Path) -> None:
-    assert "2011-04-fiji-mou" in ids()
-    text = store.read_text("utf-8")
-    store.write_text(text.replace('id = "2011-04-fiji-mou"', 'id = "2011-04-fiji-mot"').replace('"2011-04-fiji-mou"]', '"2011-04-fiji-mot"]'), "utf-8")
-    assert "2011-04-fiji-mot" in ids() and "2011-04-fiji-mou" not in ids()
+def test_a_changed_store_is_never_answered_from_an_old_index(store: Path) -> None:
+    st = store.stat()
+    assert "police cooperation memorandum" in invoke("show", "2011-04-fiji-mou").out
+    text = store.read_text("utf-8").replace("police cooperation memorandum", "police cooperation memorandun")
+    store.write_text(text, "utf-8")
+    os.utime(store, ns=(st.st_atime_ns, st.st_mtime_ns))  # the same size and modification time
+    assert "police cooperation memorandun" in invoke("show", "2011-04-fiji-mou").out
 
 
-def test_older_copy_of_the_same_size_with_the_same_mtime(store: Path, tmp_path: Path) -> None:
-    older = tmp_path / "older.toml"
-    shutil.copy2(store, older)
-    text = store.read_text("utf-8")
-    changed = text.replace('title = "Italy ends joint patrols with China"', 'title = "Italy ends joint patrols with PRC!!"')
-    assert len(changed.encode()) == len(text.encode())
-    store.write_text(changed, "utf-8")
-    stat = store.stat()
-    assert "Italy ends joint patrols with PRC!!" in invoke("export").out
-    # The older copy comes back: same size, and even the same mtime.
-    shutil.copyfile(older, store)
-    os.utime(store, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    assert store.stat().st_size == stat.st_size and store.stat().st_mtime_ns == stat.st_mtime_ns
-    out = invoke("export").out
-    assert "Italy ends joint patrols with China" in out and "PRC!!" not in out
+# --- damage -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("damage", ["truncate", "garbage", "empty", "wrong-count"])
-def test_damaged_index_is_rebuilt_not_trusted(store: Path, damage: str) -> None:
-    expected = ids()
-    path = cache.cache_file(store)
-    assert open_source(store).cached
-    data = path.read_bytes()
-    if damage == "truncate":
-        path.write_bytes(data[: len(data) // 2])
+def _index(store: Path) -> Path:
+    invoke("timeline")
+    path = cache.paths(store.resolve())[0]
+    assert path.is_file()
+    return path
+
+
+def _expected() -> str:
+    os.environ["PCDIP_NO_CACHE"] = "1"
+    try:
+        return invoke("export", "-f", "ndjson").out
+    finally:
+        del os.environ["PCDIP_NO_CACHE"]
+
+
+def _flip(path: Path, needle: bytes) -> None:
+    data = bytearray(path.read_bytes())
+    at = data.index(needle)
+    data[at] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", ["row-byte", "zeroed-page", "truncated", "missing-table", "garbage", "empty", "stamp-json"])
+def test_a_damaged_index_is_rebuilt_and_the_answer_is_right(damage: str, store: Path) -> None:
+    want = _expected()
+    path = _index(store)
+    if damage == "row-byte":
+        _flip(path, b"Fiji and China sign")
+    elif damage == "zeroed-page":
+        data = bytearray(path.read_bytes())
+        data[4096:8192] = bytes(4096)
+        path.write_bytes(bytes(data))
+    elif damage == "truncated":
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    elif damage == "missing-table":
+        conn = sqlite3.connect(path)
+        conn.execute("DROP TABLE event_themes")
+        conn.commit()
+        conn.close()
     elif damage == "garbage":
         path.write_bytes(b"not a database" * 100)
     elif damage == "empty":
         path.write_bytes(b"")
-    else:
-        import sqlite3
-
-        conn = sqlite3.connect(path)
-        conn.execute("DELETE FROM events WHERE pos = 0")
-        conn.commit()
-        conn.close()
-    assert ids() == expected
-    assert open_source(store).cached  # rebuilt
-
-
-def test_invalid_store_is_reported_even_with_an_index(store: Path) -> None:
-    ids()
-    store.write_text(store.read_text("utf-8").replace('date = "2011-04"', 'date = "2011-13"'), "utf-8")
-    r = invoke("timeline")
-    assert r.code == 1 and "month 13 does not exist" in r.err
+    elif damage == "stamp-json":
+        cache.paths(store.resolve())[1].write_text("{", "utf-8")
+    for _ in range(2):  # the damaged run, and the run after it
+        r = invoke("export", "-f", "ndjson")
+        assert (r.code, r.err) == (0, "")
+        assert r.out == want
+        for args in (("themes", "--format", "json"), ("stats", "--format", "json"), ("show", "2011-04-fiji-mou", "--format", "json")):
+            assert invoke(*args).code == 0
 
 
-def test_writes_never_use_the_index(store: Path, tmp_path: Path) -> None:
-    ids()
-    batch = tmp_path / "b.json"
-    batch.write_text(json.dumps([{"id": "2026-x", "date": "2026", "title": "t", "summary": "s", "themes": ["training"],
-                                  "sources": [{"title": "t", "publisher": "p", "url": "https://example.org"}]}]), "utf-8")
-    assert invoke("import", str(batch)).code == 0
-    assert "2026-x" in ids()
+def test_damage_that_keeps_the_stat_is_caught_by_the_row_checksum(store: Path) -> None:
+    """A changed byte that even restores the file's times is caught when the row is read."""
+    want = _expected()
+    path = _index(store)
+    st = path.stat()
+    _flip(path, b"Fiji and China sign")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    stamp = json.loads(cache.paths(store.resolve())[1].read_text())
+    stamp["index"] = [path.stat().st_ino, path.stat().st_size, path.stat().st_mtime_ns]
+    cache.paths(store.resolve())[1].write_text(json.dumps(stamp))
+    r = invoke("export", "-f", "ndjson")
+    assert (r.code, r.err, r.out) == (0, "", want)
 
 
-def test_cache_can_be_turned_off(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PCDIP_NO_CACHE", "1")
-    ids()
-    assert not cache.cache_file(store).exists()
+def test_an_index_built_by_other_code_is_not_used(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _index(store)
+    before = path.stat().st_mtime_ns
+    monkeypatch.setattr(cache, "_CODE", "a-different-pcdip")
+    assert cache.code_digest() == "a-different-pcdip"
+    assert invoke("timeline").code == 0
+    assert path.stat().st_mtime_ns != before  # rebuilt by "this" code
 
 
-def test_unwritable_cache_folder_is_no_error(store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    blocker = tmp_path / "a-file"
+@pytest.mark.parametrize("name", ["odd?folder#name%20", "spaces and ü", "semi;colon"])
+def test_an_odd_cache_path_hits(name: str, store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / name
+    monkeypatch.setenv("PCDIP_CACHE_DIR", str(folder))
+    invoke("timeline")
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == sorted(
+        [cache.paths(store.resolve())[0].name, cache.paths(store.resolve())[1].name])
+    assert cache._open_cached(store.resolve(), store.stat(), None) is not None
+    assert not list(tmp_path.glob("odd*")) or folder.exists()
+    assert [p for p in tmp_path.iterdir() if p.name not in (name, "events.toml", "cache")] == []
+
+
+def test_a_killed_builder_leaves_nothing_for_long(store: Path) -> None:
+    folder = cache.cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    dead = proc.pid
+    leftover = folder / f".build-{dead}-abc.sqlite3"
+    leftover.write_bytes(b"half an index")
+    stamp_tmp = folder / f".abc.json.{dead}.tmp"
+    stamp_tmp.write_text("{")
+    invoke("timeline")
+    assert not leftover.exists() and not stamp_tmp.exists()
+
+
+def test_one_builder_at_a_time(store: Path) -> None:
+    """A builder that finds the store's lock held gives way; the answer is unaffected."""
+    from filelock import FileLock
+
+    lock = cache.paths(store.resolve())[2]
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(lock):
+        r = invoke("timeline")
+        assert r.code == 0
+        assert not cache.paths(store.resolve())[0].exists()
+    assert invoke("timeline").out == r.out
+    assert cache.paths(store.resolve())[0].exists()
+
+
+def test_concurrent_cold_queries_agree(store: Path) -> None:
+    if PCDIP is None:
+        pytest.skip("pcdip is not installed")
+    env = {**os.environ, "PCDIP_CACHE_SYNC": "0"}
+    procs = [subprocess.Popen([PCDIP, "export", "-f", "ndjson"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(4)]
+    outs = [p.communicate(timeout=60) for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    assert len({o for o, _ in outs}) == 1 and all(e == b"" for _, e in outs)
+    assert invoke("export", "-f", "ndjson").out.encode() == outs[0][0]
+
+
+def test_indexes_of_deleted_stores_are_removed(store: Path, tmp_path: Path) -> None:
+    other = tmp_path / "confidential.toml"
+    other.write_bytes(store.read_bytes())
+    invoke("timeline", "--store", str(other))
+    index, stamp, _ = cache.paths(other.resolve())
+    assert index.exists()
+    other.unlink()
+    cache.sweep()
+    assert not index.exists() and not stamp.exists()
+
+
+def test_the_size_cap_evicts_the_least_recently_used(store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stores = []
+    for i in range(3):
+        s = tmp_path / f"s{i}.toml"
+        s.write_bytes(store.read_bytes())
+        invoke("timeline", "--store", str(s))
+        stamp = cache.paths(s.resolve())[1]
+        os.utime(stamp, (1000 + i, 1000 + i))
+        stores.append(s)
+    size = cache.paths(stores[0].resolve())[0].stat().st_size
+    monkeypatch.setenv("PCDIP_CACHE_MAX_MB", str(2.5 * size / 1024 / 1024))
+    cache.sweep()
+    assert [cache.paths(s.resolve())[0].exists() for s in stores] == [False, True, True]
+
+
+def test_cache_command_reports_and_clears(store: Path) -> None:
+    invoke("timeline")
+    r = invoke("cache", "--format", "json")
+    assert r.code == 0
+    info = json.loads(r.out)
+    assert info["folder"] == str(cache.cache_dir()) and info["indexes"] == 1 and info["bytes"] > 0
+    assert info["stores"][0]["store"] == str(store.resolve())
+    r = invoke("cache", "clear")
+    assert r.code == 0 and "1 index" in r.err
+    assert json.loads(invoke("cache", "--format", "json").out)["indexes"] == 0
+    assert [p for p in cache.cache_dir().iterdir() if p.suffix in (".sqlite3", ".json")] == []
+
+
+def test_an_unwritable_cache_folder_still_answers(store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     monkeypatch.setenv("PCDIP_CACHE_DIR", str(blocker / "cache"))
-    assert ids()[0] == "2011-04-fiji-mou"
+    r = invoke("timeline", "-n", "1")
+    assert r.code == 0 and r.err == ""
+
+
+def test_library_engine_and_cli_agree(store: Path) -> None:
+    eng = open_engine(store)
+    assert [e.id for e in eng.select(Filters(countries=("FJ",)))] == ["2011-04-fiji-mou", "2024-03-fiji-keeps-mou"]
+    r = invoke("export", "-f", "ndjson", "-c", "FJ")
+    assert [json.loads(line)["id"] for line in r.out.splitlines()] == ["2011-04-fiji-mou", "2024-03-fiji-keeps-mou"]

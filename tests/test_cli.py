@@ -23,18 +23,18 @@ def test_timeline_plain_when_piped() -> None:
     assert r.code == 0 and r.err == ""
     assert r.out == (
         "2011\n"
-        "  2011-04      Fiji and China sign a police cooperation memorandum  [Fiji; agreement]\n"
+        "  2011-04      Fiji and China sign a police cooperation memorandum  [Fiji; agreement]  2011-04-fiji-mou\n"
         "2016\n"
-        "  2016-05–2019 Italian and Chinese police patrol together in Rome and Milan  [Italy; joint-patrol]\n"
+        "  2016-05–2019 Italian and Chinese police patrol together in Rome and Milan  [Italy; joint-patrol]  2016-05-italy-patrols\n"
         "2022\n"
-        "  2022-04-21   A global security statement  [—; agreement]\n"
-        "  2022-12-19   Italy ends joint patrols with China  [Italy; joint-patrol, scrutiny]\n"
+        "  2022-04-21   A global security statement  [—; agreement]  2022-04-global-statement\n"
+        "  2022-12-19   Italy ends joint patrols with China  [Italy; joint-patrol, scrutiny]  2022-12-italy-ends-patrols\n"
         "2023\n"
-        "  2023~        Chinese police train Solomon Islands officers  [Solomon Islands; training]\n"
+        "  2023~        Chinese police train Solomon Islands officers  [Solomon Islands; training]  2023-solomons-training\n"
         "2024\n"
-        "  2024-03-20   Fiji keeps its policing memorandum but ends embedded officers  [Fiji; agreement, scrutiny]\n"
+        "  2024-03-20   Fiji keeps its policing memorandum but ends embedded officers  [Fiji; agreement, scrutiny]  2024-03-fiji-keeps-mou\n"
         "2025\n"
-        "  2025-02-20   China repatriates 200 nationals from Myanmar via Thailand  [Myanmar (Burma), Thailand; repatriation]\n"
+        "  2025-02-20   China repatriates 200 nationals from Myanmar via Thailand  [Myanmar (Burma), Thailand; repatriation]  2025-02-20-myanmar-repatriation\n"
     )
 
 
@@ -123,7 +123,7 @@ def test_empty_result_is_success() -> None:
         (("country", "Narnia"), 1, None),
         (("country", "Congo"), 1, None),
         (("country", "Fiji", "--format", "csv"), 2, None),
-        (("show", "2022-12-italy-ends"), 1, "pcdip: error: no event has the id '2022-12-italy-ends'; did you mean 2022-12-italy-ends-patrols?\n"),
+        (("show", "2022-12-italy-end-patrols"), 1, "pcdip: error: no event has the id '2022-12-italy-end-patrols'; did you mean 2022-12-italy-ends-patrols?\n"),
         (("theme", "nope"), 1, None),
         (("timeline", "--store", "/nonexistent/events.toml"), 1, "pcdip: error: /nonexistent/events.toml: no such store; pass --store PATH or set PCDIP_STORE\n"),
     ],
@@ -258,35 +258,51 @@ def test_store_text_is_never_markup(tmp_path: Path, store: Path) -> None:
     evil = tmp_path / "evil.toml"
     text = store.read_text("utf-8").replace(
         'title = "Italy ends joint patrols with China"',
-        'title = "[bold]Bold?[/] [link=https://evil.example]click[/link] \\u001b[31mred\\u001b]8;;https://x\\u0007 \\u009b2J"',
+        'title = "[bold]Bold?[/] [link=https://evil.example]click[/link] Invoice \\u202egnp.exe zero\\u200bwidth"',
     )
     evil.write_text(text, "utf-8")
     for args in (("timeline",), ("show", "2022-12-italy-ends-patrols"), ("country", "Italy"), ("timeline", "--format", "md")):
         r = invoke(*args, "--store", str(evil), env={"COLUMNS": "400"})
         assert r.code == 0, r.err
-        assert "\x1b" not in r.out and "\x9b" not in r.out and "\x07" not in r.out
+        assert "\u202e" not in r.out and "\u200b" not in r.out
         if args[-1] != "md":
-            assert "[bold]Bold?[/] [link=https://evil.example]click[/link] \\x1b[31mred\\x1b]8;;https://x\\x07 \\x9b2J" in r.out
+            assert "[bold]Bold?[/] [link=https://evil.example]click[/link] Invoice \\u202egnp.exe zero\\u200bwidth" in r.out
+
+
+@pytest.mark.parametrize("field", ["title", "summary"])
+def test_control_characters_in_a_store_are_refused(tmp_path: Path, store: Path, field: str) -> None:
+    evil = tmp_path / "evil.toml"
+    old = {"title": 'title = "Italy ends joint patrols with China"', "summary": 'summary = "Italy'}[field]
+    new = {"title": 'title = "red \\u001b[31m"', "summary": 'summary = "\\u009b2J Italy'}[field]
+    text = store.read_text("utf-8")
+    assert old in text
+    evil.write_text(text.replace(old, new, 1), "utf-8")
+    r = invoke("timeline", "--store", str(evil))
+    assert r.code == 1 and r.out == ""
+    assert f"{field}: holds the control character" in r.err
 
 
 def test_terminal_views_escape_store_text(tmp_path: Path, store: Path) -> None:
     """On a colour terminal Rich writes its own escape codes, but none that came from the data."""
     from rich.console import Console
 
-    from pcdip.query import profile, select
+    from pcdip import countries
+    from pcdip.engine import Profile
+    from pcdip.records import Header, Record
     from pcdip.render import event_view, profile_view, timeline_table
     from pcdip.store import load_store
 
-    evil = tmp_path / "evil.toml"
-    evil.write_text(store.read_text("utf-8").replace(
-        'title = "Italy ends joint patrols with China"', 'title = "[red]x[/red] \\u001b]8;;https://x\\u0007link \\u202eevil"'), "utf-8")
-    s = load_store(evil)
+    # Validation refuses control characters; the views still neutralise any that reach them
+    # (a record built by hand, bypassing validation).
+    s = load_store(store)
+    header = Header(s.header())
+    raw = s.event("2022-12-italy-ends-patrols").to_dict()  # type: ignore[union-attr]
+    event = Record({**raw, "title": "[red]x[/red] \x1b]8;;https://x\x07link \u202eevil"})
     for width in (80, 200):
         buffer = io.StringIO()
         console = Console(file=buffer, force_terminal=True, color_system="truecolor", width=width)
-        event = s.event("2022-12-italy-ends-patrols")
-        assert event is not None
-        for view in (timeline_table(select(s.events), s, console), event_view(event, s), profile_view(profile(s, "IT"), s, console)):
+        profile = Profile(countries.get("IT"), [event], [("scrutiny", 1)], [event])
+        for view in (timeline_table([event], header, console), event_view(event, header), profile_view(profile, header, console)):
             console.print(view)
         out = buffer.getvalue()
         assert "\x1b[" in out  # Rich's own styling is there
@@ -334,17 +350,15 @@ def test_shell_completion_of_countries_themes_and_regions(words: str, expected: 
 def test_views_fit_the_terminal_width(width: int, bundled: Path) -> None:
     from rich.console import Console
 
-    from pcdip.query import profile, select
-    from pcdip.query import stats as compute
+    from pcdip.cache import open_engine
     from pcdip.render import profile_view, stats_view, timeline_table
-    from pcdip.store import load_store
 
-    s = load_store(bundled)
+    eng = open_engine(bundled)
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
-    console.print(timeline_table(select(s.events), s, console))
-    console.print(profile_view(profile(s, "FJ"), s, console))
-    console.print(stats_view(compute(select(s.events), s), s, console))
+    console.print(timeline_table(list(eng.select()), eng.header, console))
+    console.print(profile_view(eng.profile("FJ"), eng.header, console))
+    console.print(stats_view(eng.stats(), eng.header, console))
     lines = buffer.getvalue().splitlines()
     assert max(len(line.rstrip()) for line in lines) <= width
     # Long titles wrap rather than being cut: every title's words are all there.

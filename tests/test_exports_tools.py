@@ -56,12 +56,12 @@ def _with(store: Store, *extra: dict[str, Any]) -> Store:
 ODD = {
     "id": "2020-odd-text",
     "date": "2020-02",
-    "title": "Comma, semicolon; back\\slash and\na new line — 中文 ☃ " * 3,
-    "summary": 'Quotes " \' and <b>tags</b> & ampersands\r\nCRLF\ttab\x0bvt\x1bESC\u2028LS\x85NEL',
+    "title": "Comma, semicolon; back\\slash and a line separator\u2028 — 中文 ☃ " * 3,
+    "summary": 'Quotes " \' and <b>tags</b> & ampersands\nLF\ttab\u2028LS\u2029PS \u202eRLO',
     "countries": ["FJ", "SB"],
     "place": {"name": "Suva, Fiji", "latitude": -18.1416, "longitude": 178.4419},
     "themes": ["training"],
-    "sources": [{"title": "Odd <source>", "publisher": "P & Q", "url": "https://example.org/a?b=1&c=\"2\"<x>"}],
+    "sources": [{"title": "Odd <source>", "publisher": "P & Q", "url": "https://example.org/a?b=1&c=%222%22%3Cx%3E;d=(e)"}],
 }
 
 HOSTILE = {
@@ -73,7 +73,7 @@ HOSTILE = {
     "themes": ["scrutiny"],
     "actors": ["<b onmouseover=alert(4)>"],
     "note": "javascript:alert(5)",
-    "sources": [{"title": "<a href='javascript:alert(6)'>x</a>", "publisher": "\"><svg onload=alert(7)>", "url": "https://example.org/?q=</script><script>alert(8)</script>"}],
+    "sources": [{"title": "<a href='javascript:alert(6)'>x</a>", "publisher": "\"><svg onload=alert(7)>", "url": "https://example.org/?q=%3C/script%3E%3Cscript%3Ealert(8)%3C/script%3E&r=javascript:alert(9)"}],
 }
 
 
@@ -140,13 +140,13 @@ def test_ics_escapes_and_folds_odd_text(mini: Store) -> None:
     assert isinstance(text, str)
     lines = _physical_lines(text)
     assert any(line.startswith(" ") for line in lines)  # the long title was folded
-    assert "SUMMARY:Comma\\, semicolon\\; back\\\\slash and\\na new line" in text.replace("\r\n ", "")
+    assert "SUMMARY:Comma\\, semicolon\\; back\\\\slash and a line separator" in text.replace("\r\n ", "")
     (vevent,) = _calendar(text)
     assert str(vevent["SUMMARY"]) == _expected_text(odd.title)
     assert str(vevent["DESCRIPTION"]).startswith(_expected_text(odd.summary) + "\n\nDate: 2020-02\nCountries: Fiji, Solomon Islands\n")
     assert str(vevent["LOCATION"]) == "Suva, Fiji"
     assert vevent["GEO"].latitude == pytest.approx(-18.1416) and vevent["GEO"].longitude == pytest.approx(178.4419)
-    assert str(vevent["URL"]) == "https://example.org/a?b=1&c=%222%22%3Cx%3E"
+    assert str(vevent["URL"]) == "https://example.org/a?b=1&c=%222%22%3Cx%3E;d=(e)"
 
 
 @pytest.mark.parametrize("text", ["a" * 200, "é" * 100, "中" * 60, "☃a" * 50, "a" + "😀" * 40, "x" * 75, "x" * 76])

@@ -1,17 +1,21 @@
-"""An on-disk index of a store, so that repeated queries need not parse and validate it again.
+"""Where the query engine's index lives between runs: one SQLite file per store in the user's cache.
 
-Correct by construction:
-- the cache is keyed on the store's *bytes* (a BLAKE2b digest of the whole file, with pcdip's
-  version and the cache format), so any change, an older copy of the same size included, misses;
-- it lives in the user's cache folder ($PCDIP_CACHE_DIR, else $XDG_CACHE_HOME/pcdip, else
-  ~/.cache/pcdip), one SQLite file per store path, replaced atomically when rebuilt;
-- anything unexpected (a truncated or corrupt file, another version's layout) is treated as a
-  miss and rebuilt, never trusted;
-- it is built only from a store that validated, and the write path (add, import) never reads it.
+A cache may make an answer faster, never different:
+- an index is used only for the exact store it was built from: its BLAKE2b digest (with the
+  digest of the pcdip code that built it and the index layout) is checked against the store's
+  bytes; the bytes are hashed again unless the store's stat (device, inode, size, modification
+  and change times) is what it was when last hashed, and that hash was taken more than two
+  seconds after the last modification (git's "racy clean" rule);
+- an index file whose size, inode or modification time differs from what its builder recorded is
+  not opened, and a damaged row or page found while answering makes the engine rebuild from the
+  store and answer again (engine.py), never an error and never a wrong answer;
+- indexes are written to a temporary file, fsynced, renamed into place, with one builder per store
+  (a lock); what a killed builder leaves is removed by a later run;
+- indexes of stores that no longer exist are removed, and the folder is kept under a size cap
+  (PCDIP_CACHE_MAX_MB, default 1024), least recently used first.
 
-What it holds: each event's exported JSON object (the text `export --format ndjson` writes) in
-timeline order, plus index tables by country, theme and date and the folded text the --actor and
---search filters look in. A query selects rows in SQL and only the rows it returns are decoded.
+The folder: $PCDIP_CACHE_DIR, else $XDG_CACHE_HOME/pcdip, else ~/.cache/pcdip.
+PCDIP_NO_CACHE=1 keeps the index in memory only. No Typer, no Rich, no printing.
 """
 
 from __future__ import annotations
@@ -20,25 +24,29 @@ import hashlib
 import json
 import os
 import sqlite3
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from .engine import FORMAT, DamagedIndexError, Engine, build, check_meta
+from .records import Header
+from .store import locate, parse_store, read_bytes
 
 if TYPE_CHECKING:
     from .models import Store
-    from .query import Filters
 
-CACHE_FORMAT = 1
 ENV_DIR = "PCDIP_CACHE_DIR"
 ENV_OFF = "PCDIP_NO_CACHE"
+ENV_MAX = "PCDIP_CACHE_MAX_MB"
+ENV_SYNC = "PCDIP_CACHE_SYNC"
+DEFAULT_MAX_MB = 1024
+RACY_NS = 2_000_000_000  # a store modified this close to its last hash is hashed again
+SWEEP_EVERY_S = 60
+SYNC_BELOW = 8 * 1024 * 1024  # indexes smaller than this are written before the command exits
 
 
 def enabled() -> bool:
-    return os.environ.get(ENV_OFF, "") not in ("1", "true", "yes")
+    return os.environ.get(ENV_OFF, "").lower() not in ("1", "true", "yes")
 
 
 def cache_dir() -> Path:
@@ -48,172 +56,423 @@ def cache_dir() -> Path:
     return Path(base) / "pcdip"
 
 
-def cache_file(store: Path) -> Path:
-    name = hashlib.sha256(str(store.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:24]
-    return cache_dir() / f"{name}.sqlite3"
+def max_bytes() -> int:
+    try:
+        return int(float(os.environ.get(ENV_MAX, DEFAULT_MAX_MB)) * 1024 * 1024)
+    except ValueError:
+        return DEFAULT_MAX_MB * 1024 * 1024
+
+
+_CODE: str | None = None
+
+
+def code_digest() -> str:
+    """A digest of the installed pcdip's own code: a changed pcdip never reads an older one's index."""
+    global _CODE
+    if _CODE is None:
+        root = Path(__file__).resolve().parent
+        h = hashlib.blake2b(digest_size=16)
+        for path in sorted(root.rglob("*.py")):
+            h.update(str(path.relative_to(root)).encode("utf-8", "surrogateescape") + b"\0")
+            try:
+                h.update(path.read_bytes())
+            except OSError:
+                pass
+            h.update(b"\0")
+        _CODE = h.hexdigest()
+    return _CODE
 
 
 def digest(data: bytes) -> str:
-    """The cache key: the store's bytes, pcdip's version and the cache layout."""
+    """The key of an index: the store's bytes, the code that builds indexes, and their layout."""
     h = hashlib.blake2b(data, digest_size=20)
-    h.update(f"\0pcdip {__version__} cache {CACHE_FORMAT}".encode())
+    h.update(f"\0pcdip code {code_digest()} index {FORMAT}".encode())
     return h.hexdigest()
 
 
-class Index:
-    """A valid cache of one store: its header, and its events to select from."""
-
-    def __init__(self, conn: sqlite3.Connection, header: dict[str, Any]) -> None:
-        self.conn = conn
-        self.header = header
-
-    def rows(self, filters: Filters) -> list[str]:
-        """The JSON text of every matching event, in timeline order (reversed and cut as asked)."""
-        where: list[str] = []
-        args: list[Any] = []
-        if filters.start is not None:
-            where.append("end_day >= ?")
-            args.append(filters.start.lower.toordinal())
-        if filters.end is not None:
-            where.append("start_day <= ?")
-            args.append(filters.end.upper.toordinal())
-        codes: Sequence[str] = filters.countries
-        if codes:
-            where.append(f"pos IN (SELECT pos FROM event_countries WHERE code IN ({','.join('?' * len(codes))}))")
-            args += list(codes)
-        if filters.region is not None:
-            from .countries import codes_in_region
-
-            region_codes = codes_in_region(filters.region)
-            where.append(f"pos IN (SELECT pos FROM event_countries WHERE code IN ({','.join('?' * len(region_codes)) or 'NULL'}))")
-            args += region_codes
-        if filters.themes:
-            marks = ",".join("?" * len(filters.themes))
-            if filters.all_themes:
-                where.append(f"pos IN (SELECT pos FROM event_themes WHERE theme IN ({marks}) GROUP BY pos HAVING COUNT(DISTINCT theme) = ?)")
-                args += [*filters.themes, len(set(filters.themes))]
-            else:
-                where.append(f"pos IN (SELECT pos FROM event_themes WHERE theme IN ({marks}))")
-                args += list(filters.themes)
-        if filters.actor is not None:
-            where.append("instr(actors, ?) > 0")
-            args.append(filters.actor.casefold())
-        if filters.search is not None:
-            where.append("instr(haystack, ?) > 0")
-            args.append(filters.search.casefold())
-        sql = "SELECT json FROM events"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY pos DESC" if filters.reverse else " ORDER BY pos"
-        if filters.limit is not None:
-            sql += " LIMIT ?"
-            args.append(filters.limit)
-        return [row[0] for row in self.conn.execute(sql, args)]
+def _name(store: Path) -> str:
+    return hashlib.sha256(str(store).encode("utf-8", "surrogateescape")).hexdigest()[:24]
 
 
+def paths(store: Path) -> tuple[Path, Path, Path]:
+    """(index, stamp, lock) of a store, by its resolved path."""
+    folder = cache_dir()
+    name = _name(store)
+    return folder / f"{name}.sqlite3", folder / f"{name}.json", folder / f".{name}.lock"
 
-def open_index(store: Path, key: str) -> Index | None:
-    """The cache of `store` if it was built from exactly these bytes; None otherwise (missing, stale, corrupt)."""
-    path = cache_file(store)
-    if not path.is_file():
+
+def _stat_key(st: os.stat_result) -> list[int]:
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def _file_key(st: os.stat_result) -> list[int]:
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def _uri(path: Path) -> str:
+    # Path.as_uri percent-encodes '?', '#', '%' and spaces, so any folder name is read as a path.
+    return path.resolve().as_uri() + "?mode=ro"
+
+
+def _write_json(path: Path, value: Any) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(value, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+def _open_cached(store: Path, st: os.stat_result, data: bytes | None) -> tuple[sqlite3.Connection, Header] | None:
+    """The store's index if it is exactly the store's, else None."""
+    index, stamp_path, _ = paths(store)
+    try:
+        stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
+        if stamp.get("store") != str(store) or stamp.get("code") != code_digest() or stamp.get("format") != FORMAT:
+            return None
+        if _file_key(index.stat()) != stamp.get("index"):
+            return None  # changed since it was written: damaged, or another's
+        fresh = _stat_key(st) == stamp.get("store_stat") and stamp.get("hashed_ns", 0) - st.st_mtime_ns > RACY_NS
+        if not fresh:
+            if data is None:
+                data = read_bytes(store)
+            if digest(data) != stamp.get("digest"):
+                return None
+            _restamp(stamp_path, stamp, st)
+        conn = sqlite3.connect(_uri(index), uri=True, check_same_thread=False)
+    except (OSError, ValueError, TypeError, AttributeError, sqlite3.Error):
         return None
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            found = dict(conn.execute("SELECT key, value FROM meta"))
-            if found.get("digest") != key or found.get("format") != str(CACHE_FORMAT):
-                conn.close()
-                return None
-            header = json.loads(found["header"])
-            if not isinstance(header, dict) or not isinstance(header.get("themes"), list):
-                conn.close()
-                return None
-            # A truncated file can pass the meta read; a full count touches every page of the index.
-            (count,) = conn.execute("SELECT COUNT(*) FROM events").fetchone()
-            if count != int(found.get("events", -1)):
-                conn.close()
-                return None
-        except BaseException:
+        meta = check_meta(conn)
+        if meta.get("digest") != stamp.get("digest") or meta.get("code") != code_digest() or meta.get("format") != str(FORMAT):
             conn.close()
-            raise
-    except (sqlite3.Error, ValueError, KeyError, TypeError):
+            return None
+        header = Header(json.loads(meta["header"]))
+    except (DamagedIndexError, ValueError, KeyError, TypeError):
+        conn.close()
         return None
-    return Index(conn, header)
+    _touch(stamp_path)
+    return conn, header
 
 
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE events (pos INTEGER PRIMARY KEY, id TEXT NOT NULL, start_day INTEGER NOT NULL, end_day INTEGER NOT NULL,
-                     actors TEXT NOT NULL, haystack TEXT NOT NULL, json TEXT NOT NULL);
-CREATE TABLE event_countries (pos INTEGER NOT NULL, code TEXT NOT NULL);
-CREATE TABLE event_themes (pos INTEGER NOT NULL, theme TEXT NOT NULL);
-"""
-_INDEXES = """
-CREATE INDEX event_countries_code ON event_countries (code, pos);
-CREATE INDEX event_themes_theme ON event_themes (theme, pos);
-CREATE INDEX events_start ON events (start_day);
-CREATE INDEX events_end ON events (end_day);
-"""
-
-
-@contextmanager
-def building() -> Iterator[None]:
-    """Mark a background build in progress (`.building-<pid>` in the cache folder), for tools that
-    must wait for it, such as the benchmark's cold runs."""
-    marker = cache_dir() / f".building-{os.getpid()}"
+def _restamp(stamp_path: Path, stamp: dict[str, Any], st: os.stat_result) -> None:
+    """Record that the store, with this stat, hashed to the stamp's digest now."""
     try:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.touch()
+        _write_json(stamp_path, {**stamp, "store_stat": _stat_key(st), "hashed_ns": time.time_ns()})
     except OSError:
         pass
+
+
+def _touch(stamp_path: Path) -> None:
+    # The stamp's modification time is the index's last use, for the size cap; refreshed once a minute at most.
     try:
-        yield
-    finally:
+        if time.time() - stamp_path.stat().st_mtime > 60:
+            os.utime(stamp_path)
+    except OSError:
+        pass
+
+
+def _build_memory(data: bytes, store: Path, key: str) -> tuple[sqlite3.Connection, Store]:
+    validated = parse_store(data, store, freeze=True)
+    conn = sqlite3.connect(":memory:", check_same_thread=False)
+    build(conn, validated.events, validated.header(), {"digest": key, "code": code_digest(), "store": str(store)})
+    return conn, validated
+
+
+def open_engine(path: str | os.PathLike[str] | None = None) -> Engine:
+    """The engine over a store: its cached index when that is exactly the store's, else a fresh
+    index built in memory from the validated store (and saved for next time).
+
+    StoreError or ValidationError, as `load_store` raises them, when the store is unreadable or invalid.
+    """
+    store = locate(path)
+    try:
+        store = store.resolve()
+    except OSError:
+        pass
+    data = None
+    use_cache = enabled()
+    if use_cache:
         try:
-            marker.unlink()
+            st = os.stat(store)
         except OSError:
+            data = read_bytes(store)  # raises the right StoreError
+            st = os.stat(store)
+        if st.st_size > 0:
+            found = _open_cached(store, st, None)
+            if found is not None:
+                conn, header = found
+                _sweep_sometimes()
+                return Engine(conn, header, rebuild=lambda: _rebuild(store), store_path=store)
+    if data is None:
+        data = read_bytes(store)
+    key = digest(data)
+    conn, validated = _build_memory(data, store, key)
+    if use_cache:
+        _PENDING.append((store, key, conn, os.stat(store)))
+    return Engine(conn, Header(validated.header()), store_path=store)
+
+
+def _rebuild(store: Path) -> sqlite3.Connection:
+    """A fresh index of the store, for an engine whose cached index turned out damaged."""
+    data = read_bytes(store)
+    key = digest(data)
+    conn, _ = _build_memory(data, store, key)
+    if enabled():
+        _PENDING.append((store, key, conn, os.stat(store)))
+    return conn
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+_PENDING: list[tuple[Path, str, sqlite3.Connection, os.stat_result]] = []
+
+
+def finish() -> None:
+    """Save the indexes this run built, once the command has answered.
+
+    Small ones are written here; a large one by a detached child process (where the platform can
+    fork), so that nobody waits for it. PCDIP_CACHE_SYNC=1 writes every one here (tests do).
+    """
+    pending = list(_PENDING)
+    _PENDING.clear()
+    if not pending:
+        return
+    small = os.environ.get(ENV_SYNC) == "1" or not hasattr(os, "fork")
+    if not small:
+        small = all(_db_size(conn) < SYNC_BELOW for _, _, conn, _ in pending)
+    if small:
+        for item in pending:
+            save(*item)
+        sweep()
+        return
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
             pass
+    pid = os.fork()
+    if pid != 0:
+        return
+    try:  # the child: let go of the terminal and of any pipe, so nobody waits for it
+        os.setsid()
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        for item in pending:
+            save(*item)
+        sweep()
+    finally:
+        os._exit(0)
 
 
-def build_index(store_path: Path, key: str, store: Store) -> None:
-    """Write the cache of a validated store (atomically; failures only mean no cache)."""
-    from .exporters.jsonfmt import dumps
-    from .query import select
-
-    target = cache_file(store_path)
+def _db_size(conn: sqlite3.Connection) -> int:
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".build-", suffix=".sqlite3", dir=target.parent)
-        os.close(fd)
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+        return int(pages) * int(size)
+    except sqlite3.Error:
+        return 0
+
+
+def save(store: Path, key: str, conn: sqlite3.Connection, st: os.stat_result) -> bool:
+    """Write an index to the cache: temporary file, fsync, rename, then its stamp. One writer per
+    store at a time (a second one gives way). False when nothing was written (no room, no rights)."""
+    from filelock import FileLock, Timeout
+
+    index, stamp_path, lock = paths(store)
+    try:
+        index.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(lock, timeout=0):
+            _clean_temporaries(index.parent)
+            tmp = index.parent / f".build-{os.getpid()}-{index.name}"
+            try:
+                blob = conn.serialize()
+                with open(tmp, "wb") as handle:
+                    handle.write(blob)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                del blob
+                try:
+                    stamp_path.unlink()  # an index is never read without the stamp that vouches for it
+                except FileNotFoundError:
+                    pass
+                os.replace(tmp, index)
+                _fsync_folder(index.parent)
+                hashed = time.time_ns()
+                _write_json(stamp_path, {
+                    "store": str(store), "digest": key, "code": code_digest(), "format": FORMAT,
+                    "store_stat": _stat_key(st), "hashed_ns": hashed, "index": _file_key(index.stat()),
+                })
+            finally:
+                try:
+                    tmp.unlink()
+                except FileNotFoundError:
+                    pass
+    except (Timeout, OSError, sqlite3.Error, MemoryError):
+        return False
+    return True
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
     except OSError:
         return
     try:
-        conn = sqlite3.connect(tmp)
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def _clean_temporaries(folder: Path) -> None:
+    """Remove what builders that are gone left behind (a killed `pcdip` leaves its temporary file)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(".build-") or (name.startswith(".") and name.endswith(".tmp"))):
+            continue
+        parts = name.split("-", 2) if name.startswith(".build-") else name.rsplit(".", 2)
         try:
-            conn.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
-            events = select(store.events)  # timeline order: pos is the sort position
-            conn.executemany(
-                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    (pos, e.id, e.start_day.toordinal(), e.end_day.toordinal(),
-                     "\n".join(e.actors).casefold(), "\n".join([e.title, e.summary, *e.actors]).casefold(), dumps(e.to_dict()))
-                    for pos, e in enumerate(events)
-                ),
-            )
-            conn.executemany("INSERT INTO event_countries VALUES (?, ?)", ((pos, c) for pos, e in enumerate(events) for c in e.countries))
-            conn.executemany("INSERT INTO event_themes VALUES (?, ?)", ((pos, t) for pos, e in enumerate(events) for t in e.themes))
-            conn.executescript(_INDEXES)
-            header = store.header()
-            conn.executemany("INSERT INTO meta VALUES (?, ?)", [
-                ("digest", key), ("format", str(CACHE_FORMAT)), ("events", str(len(events))), ("header", json.dumps(header)),
-                ("store", str(store_path.resolve())),
-            ])
-            conn.commit()
-        finally:
-            conn.close()
-        os.replace(tmp, target)
-    except (OSError, sqlite3.Error):
+            pid = int(parts[1])
+        except (IndexError, ValueError):
+            pid = -1
+        if pid == os.getpid() or (pid > 0 and _alive(pid)):
+            try:  # a live pid may be a reused one: a day-old temporary file is stale anyway
+                if time.time() - entry.stat().st_mtime < 86400:
+                    continue
+            except OSError:
+                continue
         try:
-            os.unlink(tmp)
+            os.unlink(entry.path)
         except OSError:
             pass
+
+
+# --- housekeeping ------------------------------------------------------------------------------
+
+def entries() -> list[dict[str, Any]]:
+    """Every index in the cache: its store, size, and whether the store still exists."""
+    folder = cache_dir()
+    out = []
+    try:
+        stamps = sorted(folder.glob("*.json"))
+    except OSError:
+        return []
+    for stamp_path in stamps:
+        index = stamp_path.with_suffix(".sqlite3")
+        try:
+            stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
+            store = str(stamp["store"])
+        except (OSError, ValueError, KeyError, TypeError):
+            store = ""
+        try:
+            size = index.stat().st_size
+        except OSError:
+            size = 0
+        try:
+            used = stamp_path.stat().st_mtime
+        except OSError:
+            used = 0.0
+        out.append({"store": store, "index": str(index), "stamp": str(stamp_path), "bytes": size, "used": used,
+                    "store_exists": bool(store) and os.path.isfile(store)})
+    return out
+
+
+def _remove(entry: dict[str, Any]) -> None:
+    for key in ("stamp", "index"):
+        try:
+            os.unlink(entry[key])
+        except OSError:
+            pass
+
+
+def sweep() -> None:
+    """Remove indexes of stores that no longer exist, orphans and leftovers, then keep under the cap."""
+    folder = cache_dir()
+    _clean_temporaries(folder)
+    found = entries()
+    kept = []
+    for entry in found:
+        if not entry["store_exists"]:
+            _remove(entry)
+        else:
+            kept.append(entry)
+    stamped = {Path(e["index"]).name for e in found}
+    try:
+        for orphan in folder.glob("*.sqlite3"):
+            if orphan.name not in stamped:
+                orphan.unlink()
+    except OSError:
+        pass
+    total = sum(e["bytes"] for e in kept)
+    cap = max_bytes()
+    for entry in sorted(kept, key=lambda e: e["used"]):
+        if total <= cap:
+            break
+        _remove(entry)
+        total -= entry["bytes"]
+    try:
+        (folder / ".swept").touch()
+    except OSError:
+        pass
+
+
+def _sweep_sometimes() -> None:
+    try:
+        if time.time() - (cache_dir() / ".swept").stat().st_mtime < SWEEP_EVERY_S:
+            return
+    except OSError:
+        pass
+    sweep()
+
+
+def info() -> dict[str, Any]:
+    """What `pcdip cache` reports: where the cache is, how big, and what it holds."""
+    sweep()
+    found = entries()
+    return {
+        "folder": str(cache_dir()),
+        "enabled": enabled(),
+        "indexes": len(found),
+        "bytes": sum(e["bytes"] for e in found),
+        "max_bytes": max_bytes(),
+        "stores": [{"store": e["store"], "bytes": e["bytes"]} for e in found],
+    }
+
+
+def clear() -> int:
+    """Remove every index (and leftover) from the cache; return how many indexes were removed."""
+    found = entries()
+    for entry in found:
+        _remove(entry)
+    folder = cache_dir()
+    try:
+        for leftover in folder.iterdir():
+            if leftover.suffix in (".sqlite3", ".tmp") or leftover.name.startswith((".build-", ".swept")) or leftover.name.endswith(".lock"):
+                try:
+                    leftover.unlink()
+                except OSError:
+                    pass
+    except OSError:
+        pass
+    return len(found)

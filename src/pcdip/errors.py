@@ -33,3 +33,7 @@ class UsageError(PcdipError):
     """A malformed option value (a bad date, an unknown field or format). Exit code 2, like Typer's own."""
 
     exit_code = 2
+
+
+class OutputError(PcdipError):
+    """An export cannot be written where asked (the store itself, no space, no rights); nothing was changed."""

@@ -20,7 +20,18 @@ SCHEMA_VERSION = 1
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
-__all__ = ["EVENT_FIELDS", "FIGURE_FIELDS", "PLACE_FIELDS", "SOURCE_FIELDS", "Event", "Figure", "Place", "Source", "Store", "Theme"]
+__all__ = ["EVENT_FIELDS", "FIGURE_FIELDS", "PLACE_FIELDS", "SOURCE_FIELDS", "Event", "Figure", "Place", "Provenance", "Source", "Store", "Theme", "check_url"]
+
+# Limits generous enough for any real record, small enough that no field can swamp a view.
+MAX_LINE = 300  # one-line text: an id, title, actor, publisher, label
+MAX_TEXT = 20_000  # a summary, note or description
+MAX_URL = 2_000
+
+# C0 and C1 control characters and DEL. One-line fields allow none of them (piped output is one
+# event a line); multi-line fields allow a newline and a tab.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
 
 def _nonblank(value: str) -> str:
     if not value.strip():
@@ -28,19 +39,68 @@ def _nonblank(value: str) -> str:
     return value
 
 
+def _line(value: str) -> str:
+    _nonblank(value)
+    m = _CONTROL.search(value)
+    if m:
+        raise ValueError(f"holds the control character U+{ord(m.group()):04X}; a one-line field takes no line breaks, tabs or control characters")
+    if len(value) > MAX_LINE:
+        raise ValueError(f"is {len(value):,} characters long; at most {MAX_LINE} are allowed")
+    return value
+
+
+def _text(value: str) -> str:
+    _nonblank(value)
+    return _paragraphs(value)
+
+
+def _paragraphs(value: str) -> str:
+    m = _CONTROL_MULTILINE.search(value)
+    if m:
+        raise ValueError(f"holds the control character U+{ord(m.group()):04X}; only line breaks and tabs are allowed")
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"is {len(value):,} characters long; at most {MAX_TEXT:,} are allowed")
+    return value
+
+
 def _slug(value: str) -> str:
+    if len(value) > MAX_LINE:
+        raise ValueError(f"is {len(value):,} characters long; at most {MAX_LINE} are allowed")
     if not SLUG.fullmatch(value):
         raise ValueError(f"{value!r} is not a slug: use lowercase letters, digits and single hyphens, e.g. \"2022-12-italy-ends-joint-patrols\"")
     return value
 
 
 def _http_url(value: str) -> str:
-    if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", value):
+    return check_url(value)
+
+
+def check_url(value: str) -> str:
+    """An http(s) URL as a parser reads it: scheme http or https (any case), a host, no user
+    information, no whitespace, quotes or control characters. Raises ValueError saying which."""
+    from urllib.parse import urlsplit
+
+    if len(value) > MAX_URL:
+        raise ValueError(f"is {len(value):,} characters long; at most {MAX_URL:,} are allowed")
+    bad = re.search(r"[\x00-\x20\x7f-\x9f\"'<>`\\]", value)
+    if bad:
+        raise ValueError(f"{value!r} is not a usable URL: it holds {bad.group()!r}; percent-encode it (a space is %20)")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a valid URL: {exc}") from None
+    if parts.scheme.lower() not in ("http", "https"):
         raise ValueError(f"{value!r} is not an http(s) URL")
+    if "@" in parts.netloc:
+        raise ValueError(f"{value!r} holds user information before '@'; give the site's own address")
+    if not parts.hostname or parts.hostname.startswith(".") or ".." in parts.hostname:
+        raise ValueError(f"{value!r} has no valid host name")
     return value
 
 
-Text = Annotated[str, AfterValidator(_nonblank)]
+Text = Annotated[str, AfterValidator(_text)]
+Line = Annotated[str, AfterValidator(_line)]
 Slug = Annotated[str, AfterValidator(_slug)]
 Url = Annotated[str, AfterValidator(_http_url)]
 
@@ -53,18 +113,21 @@ class Theme(_Model):
     """One entry of a store's controlled theme vocabulary."""
 
     id: Slug
-    label: Text
+    label: Line
     description: Text
     pushback: bool = Field(default=False, description="events of this theme are pushback or scrutiny, called out in country profiles")
+
+    def to_dict(self, *, exclude_defaults: bool = False) -> dict[str, Any]:
+        return self.model_dump(exclude_defaults=exclude_defaults)
 
 
 class Figure(_Model):
     """A number a source gives, with its name; a lower bound or approximation says so in `qualifier`."""
 
-    name: Text
-    value: StrictInt | StrictFloat
+    name: Line
+    value: StrictInt | Annotated[StrictFloat, Field(allow_inf_nan=False)]
     qualifier: Literal["at-least", "more-than", "approximately", "up-to"] | None = None
-    unit: str | None = None
+    unit: Line | None = None
 
     def describe(self) -> str:
         prefix = {"at-least": "at least ", "more-than": "more than ", "approximately": "about ", "up-to": "up to ", None: ""}[self.qualifier]
@@ -76,7 +139,7 @@ class Figure(_Model):
 class Place(_Model):
     """Where an event happened, when the sources say: a named point (WGS 84)."""
 
-    name: Text
+    name: Line
     latitude: float = Field(ge=-90, le=90)
     longitude: float = Field(ge=-180, le=180)
 
@@ -84,12 +147,33 @@ class Place(_Model):
 class Source(_Model):
     """Where an event is reported. Pages vanish: an archive URL and access date keep it checkable."""
 
-    title: Text
-    publisher: Text
+    title: Line
+    publisher: Line
     url: Url
     published: PartialDate | None = None
     archive_url: Url | None = None
     accessed: PartialDate | None = None
+
+
+RELEASE = re.compile(r"[0-9]+\.[0-9]+(?:\.[0-9]+)?")
+
+
+def _release(value: str) -> str:
+    if not RELEASE.fullmatch(value):
+        raise ValueError(f"{value!r} is not a dataset release such as \"0.2.0\"")
+    return value
+
+
+Release = Annotated[str, AfterValidator(_release)]
+
+
+class Provenance(_Model):
+    """How an event entered the record, and the last release whose check it passed: data, not prose."""
+
+    added: Release = Field(description="the dataset release that first recorded the event, e.g. \"0.1.4\"")
+    basis: Literal["fact-sheet", "source-reading"] = Field(
+        description="fact-sheet: encoded from the 0.1 seed fact sheet; source-reading: researched in the cited pages")
+    checked: Release | None = Field(default=None, description="the last release whose sweep re-read every claim against the cited sources")
 
 
 class Event(_Model):
@@ -98,16 +182,17 @@ class Event(_Model):
     id: Slug
     date: PartialDate
     end: PartialDate | None = None
-    title: Text
+    title: Line
     summary: Text
     countries: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-2 codes of the counterpart countries")
     place: Place | None = None
     themes: list[str] = Field(min_length=1)
-    actors: list[Text] = Field(default_factory=list)
+    actors: list[Line] = Field(default_factory=list)
     figures: list[Figure] = Field(default_factory=list)
-    note: str | None = None
+    note: Annotated[str, AfterValidator(_paragraphs)] | None = None
     related: list[str] = Field(default_factory=list)
     sources: list[Source] = Field(min_length=1)
+    provenance: Provenance | None = Field(default=None, description="how the event entered the record and how it was checked")
 
     @field_validator("countries")
     @classmethod
@@ -176,6 +261,7 @@ class Event(_Model):
                 }
                 for s in self.sources
             ],
+            "provenance": {"added": p.added, "basis": p.basis, "checked": p.checked} if (p := self.provenance) else None,
         }
 
 
@@ -183,8 +269,8 @@ class Store(_Model):
     """A validated store: its themes and events (in file order)."""
 
     schema_version: int
-    title: str | None = None
-    description: str | None = None
+    title: Line | None = None
+    description: Text | None = None
     themes: list[Theme]
     events: list[Event] = Field(default_factory=list)
 

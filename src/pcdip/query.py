@@ -1,11 +1,10 @@
-"""Pure functions over events: filtering, ordering, grouping, country profiles and counts."""
+"""What a query asks (Filters), how text filters match, and theme names; the engine (engine.py) answers."""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
@@ -13,8 +12,9 @@ from .dates import PartialDate
 from .errors import NotFoundError
 
 if TYPE_CHECKING:  # models are imported by whoever built the events; a query does not need them
-    from .countries import Country
+    from .engine import Engine, Profile
     from .models import Event, Store
+    from .records import Record
 
 
 def _words(text: str) -> list[str]:
@@ -53,13 +53,59 @@ def resolve_theme(themes: Mapping[str, str], text: str) -> str:
     raise NotFoundError(f"unknown theme {text!r}{hint}; valid themes: {', '.join(themes)}")
 
 
-def _sort_key(event: Event) -> tuple[Any, ...]:
-    return event.sort_key()
+# --- text filters ---------------------------------------------------------------------------
+#
+# The engine stores each event's actors and searchable text in these forms and looks for the
+# needle with SQL's instr(); the functions are the whole definition of what --actor and --search
+# match, and the tests hold them against a naive reference.
+
+_SEP = "\x1f"  # between items; no validated one-line text holds a control character
+_WORD = "\x1e"  # marks the start of a word in actor_key() forms
+# What no validated text can hold, so a needle holding it matches nothing: C0 and C1 controls but
+# the tab and newline that summaries may hold. (A lone surrogate is caught by encoding.)
+_IMPOSSIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def mark_words(text: str) -> str:
+    """Folded text with _WORD before the first character of every word (a letter or digit after
+    anything else, or at the start)."""
+    out: list[str] = []
+    previous = ""
+    for ch in text.casefold():
+        if ch.isalnum() and not previous.isalnum():
+            out.append(_WORD)
+        out.append(ch)
+        previous = ch
+    return "".join(out)
+
+
+def actor_key(actors: Sequence[str]) -> str:
+    return _SEP.join(mark_words(a) for a in actors)
+
+
+def search_key(texts: Sequence[str]) -> str:
+    return _SEP.join(t.casefold() for t in texts)
+
+
+def _possible(needle: str) -> bool:
+    try:
+        needle.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return not _IMPOSSIBLE.search(needle)
 
 
 @dataclass(frozen=True)
 class Filters:
-    """What a user asked for. Countries are ISO codes and `region` a UN M49 name, already resolved."""
+    """What a user asked for. Countries are ISO codes and `region` a UN M49 name, already resolved.
+
+    - `start`/`end`: an event matches when its span (each date standing for every day it may
+      mean) overlaps the range;
+    - `countries`, `themes`: any of them (every theme with `all_themes`); `region`: any country in it;
+    - `actor`: text that begins a word of an actor's name, in any case ("xi" finds "Xi Jinping",
+      not "Lai Changxing"); `search`: text anywhere in the title, summary or an actor's name;
+    - `limit`: at most this many (None: all); `reverse`: latest first.
+    """
 
     start: PartialDate | None = None
     end: PartialDate | None = None
@@ -72,131 +118,60 @@ class Filters:
     limit: int | None = None
     reverse: bool = False
 
-    def matches(self, event: Event) -> bool:
-        # A span overlaps the asked range: a 2023 event matches --from 2023-06.
-        if self.start is not None and event.end_day < self.start.lower:
-            return False
-        if self.end is not None and event.start_day > self.end.upper:
-            return False
-        if self.countries and not any(c in event.countries for c in self.countries):
-            return False
-        if self.themes:
-            wanted = (all if self.all_themes else any)(t in event.themes for t in self.themes)
-            if not wanted:
-                return False
-        if self.region is not None:
-            from .countries import in_region
+    def __post_init__(self) -> None:
+        if self.limit is not None and (isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit < 0):
+            raise ValueError(f"limit must be a whole number of at least 0, not {self.limit!r}")
+        object.__setattr__(self, "countries", tuple(self.countries))
+        object.__setattr__(self, "themes", tuple(self.themes))
 
-            if not any(in_region(c, self.region) for c in event.countries):
-                return False
-        if self.actor is not None:
-            needle = self.actor.casefold()
-            if not any(needle in a.casefold() for a in event.actors):
-                return False
-        if self.search is not None:
-            needle = self.search.casefold()
-            haystack = "\n".join([event.title, event.summary, *event.actors]).casefold()
-            if needle not in haystack:
-                return False
-        return True
+    def actor_needle(self) -> str | bool | None:
+        """The --actor text in actor_key() form; False when no event can match; None when not asked."""
+        if self.actor is None:
+            return None
+        return mark_words(self.actor) if _possible(self.actor) else False
+
+    def search_needle(self) -> str | bool | None:
+        if self.search is None:
+            return None
+        return self.search.casefold() if _possible(self.search) else False
 
 
-def select(events: Iterable[Event], filters: Filters = Filters()) -> list[Event]:
-    """Events matching the filters, by start of span (latest first with `reverse`), cut to `limit`."""
-    chosen = sorted((e for e in events if filters.matches(e)), key=_sort_key, reverse=filters.reverse)
-    if filters.limit is not None:
-        chosen = chosen[: filters.limit]
-    return chosen
+def select(events: Iterable[Event], filters: Filters = Filters()) -> list[Record]:
+    """Events matching the filters, in timeline order (latest first with `reverse`), cut to `limit`.
+
+    The library's entry point to the query engine: the events are indexed in memory and asked
+    exactly as the command line asks a store's index.
+    """
+    from .engine import memory_engine
+
+    events = list(events)
+    header = {"schema_version": 1, "title": None, "description": None,
+              "themes": [{"id": t, "label": t, "description": t} for t in sorted({t for e in events for t in e.themes})]}
+    return list(memory_engine(events, header).select(filters))
 
 
-def by_year(events: Sequence[Event]) -> list[tuple[int, list[Event]]]:
+def by_year(events: Sequence[Any]) -> list[tuple[int, list[Any]]]:
     """Group consecutive events by the year their span starts in (keeps the given order)."""
     return [(year, list(group)) for year, group in groupby(events, key=lambda e: e.date.year)]
 
 
-def theme_counts(events: Iterable[Event]) -> Counter[str]:
-    return Counter(t for e in events for t in e.themes)
+def engine_of(store: Store) -> Engine:
+    """The query engine over a validated Store held in memory (what the command line asks of a file)."""
+    from .engine import memory_engine
 
-
-def country_counts(events: Iterable[Event]) -> Counter[str]:
-    return Counter(c for e in events for c in e.countries)
-
-
-@dataclass(frozen=True)
-class Profile:
-    """What the record holds for one country."""
-
-    country: Country
-    events: list[Event]
-    themes: list[tuple[str, int]] = field(default_factory=list)
-    pushback: list[Event] = field(default_factory=list)
-
-    @property
-    def first(self) -> Event | None:
-        return self.events[0] if self.events else None
-
-    @property
-    def last(self) -> Event | None:
-        return max(self.events, key=_sort_key) if self.events else None
-
-    def to_dict(self) -> dict[str, Any]:
-        first, last = self.first, self.last
-        return {
-            "country": self.country.to_dict(),
-            "counts": {
-                "events": len(self.events),
-                "first": first.date.text if first else None,
-                "last": last.date.text if last else None,
-                "themes": dict(self.themes),
-                "pushback": len(self.pushback),
-            },
-            "pushback": [e.id for e in self.pushback],
-            "events": [e.to_dict() for e in self.events],
-        }
+    return memory_engine(store.events, store.header())
 
 
 def profile(store: Store, code: str, filters: Filters = Filters()) -> Profile:
-    """A country's profile: its events (with the other filters applied), theme counts and pushback."""
-    from . import countries as _countries
-
-    country = _countries.get(code)
-    events = select(store.events, replace(filters, countries=(code,)))
-    counts = theme_counts(events)
-    order = {t.id: i for i, t in enumerate(store.themes)}
-    themes = sorted(counts.items(), key=lambda kv: (-kv[1], order.get(kv[0], 0)))
-    pushback_ids = store.pushback_themes
-    pushback = [e for e in events if pushback_ids.intersection(e.themes)]
-    return Profile(country, events, themes, pushback)
+    """A country's profile in a validated Store: its events (other filters applied), theme counts and pushback."""
+    return engine_of(store).profile(code, filters)
 
 
-def related_of(store: Store, event: Event) -> tuple[list[Event], list[Event]]:
+def related_of(store: Store, event: Any) -> tuple[list[Record], list[Record]]:
     """(events this one names in `related`, events that name this one)."""
-    by_id = {e.id: e for e in store.events}
-    answers = [by_id[r] for r in event.related if r in by_id]
-    answered_by = sorted((e for e in store.events if event.id in e.related), key=_sort_key)
-    return answers, answered_by
+    return engine_of(store).related(event)
 
 
-def stats(events: Sequence[Event], store: Store, top: int = 10) -> dict[str, Any]:
-    """Counts per year (every year of the range, zeros included), theme, region and country."""
-    from . import countries as _countries
-
-    years = Counter(e.date.year for e in events)
-    span = range(min(years), max(years) + 1) if years else range(0)
-    regions: Counter[str] = Counter()
-    for e in events:
-        regions.update({_countries.get(c).region or "—" for c in e.countries if c != "CN"} or {"(global or China)"})
-    themes = theme_counts(events)
-    order = [t.id for t in store.themes]
-    return {
-        "events": len(events),
-        "first": events[0].date.text if events else None,
-        "last": max(events, key=_sort_key).date.text if events else None,
-        "by_year": {str(y): years.get(y, 0) for y in span},
-        "by_theme": {t: themes[t] for t in sorted(themes, key=lambda t: (-themes[t], order.index(t) if t in order else len(order)))},
-        "by_region": dict(regions.most_common()),
-        "top_countries": [
-            {"code": code, "name": _countries.name(code), "events": n}
-            for code, n in sorted(country_counts(events).items(), key=lambda kv: (-kv[1], _countries.name(kv[0])))[:top]
-        ],
-    }
+def stats(store: Store, filters: Filters = Filters(), top: int = 10) -> dict[str, Any]:
+    """Counts per year, theme, region and country of the events the filters select."""
+    return engine_of(store).stats(filters, top=top)

@@ -17,9 +17,13 @@ from rich.table import Table
 from rich.text import Text
 
 from . import countries
-from .models import Event, Store
-from .query import Profile, by_year, related_of
+from .engine import Profile
+from .query import by_year
+from .records import Header
 from .text import clean, country_names, span
+
+Event = Any  # a Record from the engine, or a models.Event: views read the same attributes
+Store = Header
 
 PALETTE = ("cyan", "green", "magenta", "yellow", "blue", "bright_red", "bright_cyan", "bright_green",
            "bright_magenta", "bright_yellow", "bright_blue", "red", "dark_orange", "orchid", "spring_green3")
@@ -90,9 +94,8 @@ def timeline_table(events: Sequence[Event], store: Store, console: Console) -> R
 
 # --- one event --------------------------------------------------------------------------------
 
-def event_view(event: Event, store: Store) -> RenderableType:
+def event_view(event: Event, store: Store, answers: Sequence[Event] = (), answered_by: Sequence[Event] = ()) -> RenderableType:
     styles = Styles(store)
-    answers, answered_by = related_of(store, event)
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")

@@ -19,9 +19,11 @@ from ..errors import PcdipError, UsageError
 from ..exporters import field_formats, timeline_formats
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from ..engine import Engine
     from ..models import Store
     from ..query import Filters
-    from ..source import Selection, Source
 
 EXIT_CODES = {0: "success (an empty result included)", 1: "data error: invalid or unreadable store, unknown country, theme, region or id",
               2: "usage error: malformed option value, unknown format or field", 130: "interrupted (Ctrl-C)"}
@@ -36,8 +38,8 @@ class PcdipGroup(TyperGroup):
         except PcdipError as exc:
             report(exc.message, exc.details)
             raise typer.Exit(exc.exit_code) from None
-        if "pcdip.source" in sys.modules:  # a query found the index missing or stale: build it now
-            sys.modules["pcdip.source"].finish()
+        if "pcdip.cache" in sys.modules:  # a query built an index: save it for the next run
+            sys.modules["pcdip.cache"].finish()
         return result
 
 
@@ -90,12 +92,22 @@ def complete_country(incomplete: str) -> list[str]:
 def complete_theme(incomplete: str) -> list[str]:
     """Theme ids of the store named by PCDIP_STORE (or the bundled one), for shell completion."""
     try:
-        from ..store import load_store
+        from ..cache import open_engine
 
-        ids = [t.id for t in load_store().themes]
+        ids = [t.id for t in open_engine().header.themes]
     except PcdipError:
         return []
     return [i for i in ids if i.startswith(incomplete)]
+
+
+def complete_event_id(incomplete: str) -> list[str]:
+    """Event ids of the store named by PCDIP_STORE (or the bundled one), for shell completion."""
+    try:
+        from ..cache import open_engine
+
+        return open_engine().ids(incomplete, limit=200)
+    except PcdipError:
+        return []
 
 
 def complete_region(incomplete: str) -> list[str]:
@@ -136,11 +148,11 @@ def load(store_path: Path | None) -> Store:
     return load_store(store_path)
 
 
-def source(store_path: Path | None) -> Source:
-    """The store to query, answered from its index when the index is fresh."""
-    from ..source import open_source
+def engine(store_path: Path | None) -> Engine:
+    """The query engine over the store (its cached index when that is exactly the store's)."""
+    from ..cache import open_engine
 
-    return open_source(store_path)
+    return open_engine(store_path)
 
 
 def build_filters(
@@ -181,24 +193,24 @@ def build_filters(
     return Filters(start, end, codes, theme_ids, all_themes, region_name, actor, search, limit, reverse)
 
 
-def emit(text: str | bytes, output: Path | None = None) -> None:
-    """Write data to stdout (quietly stopping when a pipe closes) or to a file."""
-    if output is not None:
-        try:
-            if isinstance(text, bytes):
-                output.write_bytes(text)
-            else:
-                output.write_text(text, encoding="utf-8", newline="")
-        except OSError as exc:
-            from ..errors import StoreError
+def emit(text: str | bytes | Iterable[str], output: Path | None = None, *, reading: Path | None = None) -> None:
+    """Write data (text, bytes, or text chunks as they come) to stdout, or to a file with -o.
 
-            raise StoreError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    On stdout a closed pipe ends the command quietly. A file is written whole or not at all: to a
+    temporary file beside it, renamed over it on success (see outputs.write_file); `-o -` is stdout.
+    """
+    chunks: Iterable[str | bytes] = [text] if isinstance(text, (str, bytes)) else text
+    if output is not None and str(output) != "-":
+        from ..outputs import write_file
+
+        write_file(output, chunks, reading=reading)
         return
     try:
-        if isinstance(text, bytes):
-            sys.stdout.buffer.write(text)
-        else:
-            sys.stdout.write(text)
+        for chunk in chunks:
+            if isinstance(chunk, bytes):
+                sys.stdout.buffer.write(chunk)
+            else:
+                sys.stdout.write(chunk)
         sys.stdout.flush()
     except BrokenPipeError:
         _pipe_closed()
@@ -229,7 +241,7 @@ def show_view(renderable: Any) -> None:
         _pipe_closed()
 
 
-def output_events(selection: Selection, fmt: str, fields: str | None = None) -> None:
+def output_events(eng: Engine, filters: Filters, fmt: str, fields: str | None = None) -> None:
     """Write selected events as a view (table) or through an exporter."""
     if fmt == "table":
         if fields is not None:
@@ -237,34 +249,41 @@ def output_events(selection: Selection, fmt: str, fields: str | None = None) -> 
         if sys.stdout.isatty():
             from ..render import make_console, timeline_table
 
-            show_view(timeline_table(selection.events, selection.store, make_console()))
+            show_view(timeline_table(list(eng.select(filters)), eng.header, make_console()))
         else:
             from ..text import timeline_plain
 
-            emit(timeline_plain(selection.events))
+            emit(timeline_plain(eng.select(filters)))
         return
     from .. import exporters
 
     exporter = exporters.get(fmt)
     if not exporter.timeline:
         raise UsageError(f"--format {fmt}: choose one of table, {', '.join(exporters.timeline_formats())} (or use `pcdip export`)")
-    emit(export_text(selection, exporter, exporters.parse_fields(fields, exporter)))
+    emit(export_chunks(eng, filters, exporter, exporters.parse_fields(fields, exporter)))
 
 
-def export_text(selection: Selection, exporter: Any, fields: tuple[str, ...] | None) -> str | bytes:
-    """An export of the selection. JSON and NDJSON come straight from the index when it has them,
-    without building models: the same bytes the exporters write (tests compare both paths)."""
-    if selection.rows is not None and fields is None and exporter.name in ("json", "ndjson"):
-        if exporter.name == "ndjson":
-            return "".join(row + "\n" for row in selection.rows)
+def export_chunks(eng: Engine, filters: Filters, exporter: Any, fields: tuple[str, ...] | None) -> Any:
+    """An export of the engine's selection, as the chunks to write.
+
+    JSON and NDJSON of whole events are the engine's rows as they are stored: the text the
+    exporters would write (tests compare both paths byte for byte). Streaming formats take the rows
+    as they come; the others get the selection as a list.
+    """
+    if fields is None and exporter.name == "ndjson":
+        from ..exporters.jsonfmt import lines
+
+        return lines(eng.texts(filters))
+    if fields is None and exporter.name == "json":
         from ..exporters.jsonfmt import array
 
-        return array(selection.rows)
-    return exporter.write(selection.events, selection.store, fields)  # type: ignore[no-any-return]
+        return array(eng.texts(filters))
+    events = eng.select(filters)
+    return exporter.stream(events if exporter.streams else list(events), eng.header, fields)
 
 
 # Commands register themselves on `app` when their modules are imported.
-from . import authoring, browse  # noqa: E402,F401
+from . import authoring, browse, maintenance  # noqa: E402,F401
 
 
 def app_for(argv: list[str]) -> typer.Typer:

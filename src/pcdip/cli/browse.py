@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
 from ..errors import NotFoundError, UsageError
 from ..exporters import FORMATS, help_text
-from ..query import Filters
 from . import (
     ActorOpt,
     CountryOpt,
@@ -28,12 +26,13 @@ from . import (
     app,
     build_filters,
     complete_country,
+    complete_event_id,
     complete_theme,
     emit,
-    export_text,
+    engine,
+    export_chunks,
     output_events,
     show_view,
-    source,
 )
 
 # ---------------------------------------------------------------------------------
@@ -60,10 +59,10 @@ def timeline(
 
     Example: pcdip timeline --from 2022 --to 2023-06 -c "Solomon Islands" -t training
     """
-    src = source(store)
-    filters = build_filters(src.themes, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region,
+    eng = engine(store)
+    filters = build_filters(eng.header.theme_labels, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region,
                             actor=actor, search=search, limit=limit, reverse=reverse)
-    output_events(src.select(filters), fmt, fields)
+    output_events(eng, filters, fmt, fields)
 
 
 @app.command()
@@ -86,15 +85,15 @@ def theme(
 
     Example: pcdip theme training equipment --all --from 2023
     """
-    src = source(store)
-    filters = build_filters(src.themes, date_from=date_from, date_to=date_to, country=country, theme=themes, all_themes=all_themes,
+    eng = engine(store)
+    filters = build_filters(eng.header.theme_labels, date_from=date_from, date_to=date_to, country=country, theme=themes, all_themes=all_themes,
                             region=region, actor=actor, search=search, limit=limit, reverse=reverse)
-    output_events(src.select(filters), fmt, fields)
+    output_events(eng, filters, fmt, fields)
 
 
 @app.command()
 def country(
-    name: Annotated[str, typer.Argument(help="Country name, ISO code or alias: Fiji, FJ, PNG, Solomons, Türkiye.", show_default=False, autocompletion=complete_country)],
+    name: Annotated[list[str], typer.Argument(metavar="COUNTRY", help="Country name (several words need no quotes), ISO code or alias: Fiji, FJ, PNG, Solomon Islands, Türkiye.", show_default=False, autocompletion=complete_country)],
     date_from: FromOpt = None,
     date_to: ToOpt = None,
     theme: ThemeOpt = None,
@@ -106,15 +105,13 @@ def country(
     Example: pcdip country "Papua New Guinea"   (or: pcdip country PNG --format json)
     """
     from .. import countries
-    from ..query import profile
 
     if fmt not in ("table", "json"):
         raise UsageError(f"--format {fmt}: choose table or json")
-    src = source(store)
-    code = countries.resolve(name).code
-    filters = build_filters(src.themes, date_from=date_from, date_to=date_to, theme=theme)
-    data = src.select(replace(filters, countries=(code,))).store
-    result = profile(data, code, filters)
+    eng = engine(store)
+    code = countries.resolve(" ".join(name)).code
+    filters = build_filters(eng.header.theme_labels, date_from=date_from, date_to=date_to, theme=theme)
+    result = eng.profile(code, filters)
     if fmt == "json":
         from ..exporters.jsonfmt import dumps
 
@@ -122,30 +119,26 @@ def country(
         return
     from ..render import make_console, profile_view
 
-    show_view(profile_view(result, data, make_console()))
+    show_view(profile_view(result, eng.header, make_console()))
 
 
 @app.command()
 def show(
-    event_id: Annotated[str, typer.Argument(metavar="ID", help="The event's id, as timeline --format json shows it.", show_default=False)],
+    event_id: Annotated[list[str], typer.Argument(metavar="ID_OR_WORDS", help="An event's id, a unique start of one, or words of its title or summary.", show_default=False, autocompletion=complete_event_id)],
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     store: StoreOpt = None,
 ) -> None:
-    """One event in full: dates, countries, figures, note, linked events and sources.
+    """One event in full: dates, countries, figures, note, provenance, linked events and sources.
 
-    Example: pcdip show 2022-12-italy-ends-joint-patrols
+    Give its id (every view lists them), a unique start of one, or words: one match opens it,
+    several are listed (exit 1).
+
+    Example: pcdip show 2022-12-italy-ends-joint-patrols   (or: pcdip show italy patrols)
     """
     if fmt not in ("table", "json"):
         raise UsageError(f"--format {fmt}: choose table or json")
-    data = source(store).select(Filters()).store
-    event = data.event(event_id)
-    if event is None:
-        import difflib
-
-        ids = [e.id for e in data.events]
-        close = [i for i in ids if i.startswith(event_id)][:3] or difflib.get_close_matches(event_id, ids, n=3, cutoff=0.75)
-        hint = f"; did you mean {' or '.join(close)}?" if close else "; `pcdip timeline --format json` lists the ids"
-        raise NotFoundError(f"no event has the id {event_id!r}{hint}")
+    eng = engine(store)
+    event = find_event(eng, event_id)
     if fmt == "json":
         from ..exporters.jsonfmt import dumps
 
@@ -153,7 +146,39 @@ def show(
         return
     from ..render import event_view
 
-    show_view(event_view(event, data))
+    answers, answered_by = eng.related(event)
+    show_view(event_view(event, eng.header, answers, answered_by))
+
+
+def find_event(eng: Any, words: list[str]) -> Any:
+    """The one event an id, id prefix or set of words names; NotFoundError listing candidates otherwise."""
+    from ..engine import unknown_id
+    from ..query import Filters
+
+    text = " ".join(words).strip()
+    if not text:
+        raise UsageError("give an event id or words of its title")
+    event = eng.get(text)
+    if event is not None:
+        return event
+    candidates = eng.ids(text, limit=21)
+    if not candidates and len(words) >= 1:
+        ids: set[str] | None = None
+        for word in text.split():
+            found = {e.id for e in eng.select(Filters(search=word))}
+            ids = found if ids is None else ids & found
+        if ids:
+            candidates = [i for i in eng.ids() if i in ids][:21]
+    if len(candidates) == 1:
+        found_event = eng.get(candidates[0])
+        assert found_event is not None
+        return found_event
+    if not candidates:
+        raise unknown_id(eng, text)
+    shown = candidates[:20]
+    more = " (and more; narrow it down)" if len(candidates) > 20 else ""
+    raise NotFoundError(f"{len(candidates) if len(candidates) <= 20 else 'over 20'} events match {text!r}{more}; give one id:",
+                        details=[f"{eng.get(i).date.text:<12} {i}  {eng.get(i).title}" for i in shown])
 
 
 @app.command()
@@ -165,20 +190,18 @@ def themes(
 
     Example: pcdip themes --format json
     """
-    from ..query import theme_counts
-
     if fmt not in ("table", "json"):
         raise UsageError(f"--format {fmt}: choose table or json")
-    data = source(store).select(Filters()).store
-    counts = theme_counts(data.events)
+    eng = engine(store)
+    counts = eng.theme_counts()
     if fmt == "json":
         from ..exporters.jsonfmt import dumps
 
-        emit(dumps([{**t.model_dump(), "events": counts.get(t.id, 0)} for t in data.themes], indent=2) + "\n")
+        emit(dumps([{**t.to_dict(), "events": counts.get(t.id, 0)} for t in eng.header.themes], indent=2) + "\n")
         return
     from ..render import themes_table
 
-    show_view(themes_table(data, counts))
+    show_view(themes_table(eng.header, counts))
 
 
 @app.command("countries")
@@ -198,13 +221,12 @@ def countries_(
     Example: pcdip countries -t pushback --from 2022 --region Oceania
     """
     from .. import countries
-    from ..query import country_counts
 
     if fmt not in ("table", "json"):
         raise UsageError(f"--format {fmt}: choose table or json")
-    src = source(store)
-    filters = build_filters(src.themes, date_from=date_from, date_to=date_to, theme=theme, region=region)
-    counts: dict[str, int] = dict(country_counts(src.select(filters).store.events))
+    eng = engine(store)
+    filters = build_filters(eng.header.theme_labels, date_from=date_from, date_to=date_to, theme=theme, region=region)
+    counts = eng.country_counts(filters)
     if filters.region is not None:
         counts = {code: n for code, n in counts.items() if countries.in_region(code, filters.region)}
     rows = sorted(((countries.get(code), n) for code, n in counts.items()), key=lambda r: (-r[1], r[0].name))
@@ -247,13 +269,19 @@ def export(
     picked = exporters.parse_fields(fields, exporter)
     if exporter.requires_file and output is None:
         raise UsageError(f"--format {exporter.name} writes a file: add -o FILE{exporter.extension}")
-    src = source(store)
-    filters = build_filters(src.themes, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region,
+    eng = engine(store)
+    filters = build_filters(eng.header.theme_labels, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region,
                             actor=actor, search=search, limit=limit, reverse=reverse)
-    selection = src.select(filters)
-    emit(export_text(selection, exporter, picked), output)
-    if output is not None:
-        sys.stderr.write(f"wrote {len(selection)} event{'s' if len(selection) != 1 else ''} to {output}\n")
+    to_file = output is not None and str(output) != "-"
+    if to_file:
+        from ..outputs import check_target
+
+        assert output is not None
+        check_target(output, eng.store_path)
+    emit(export_chunks(eng, filters, exporter, picked), output, reading=eng.store_path)
+    if to_file:
+        n = eng.count(filters)
+        sys.stderr.write(f"wrote {n} event{'s' if n != 1 else ''} to {output}\n")
 
 
 @app.command()
@@ -273,14 +301,11 @@ def stats(
 
     Example: pcdip stats --from 2020 --region Oceania
     """
-    from ..query import stats as compute
-
     if fmt not in ("table", "json"):
         raise UsageError(f"--format {fmt}: choose table or json")
-    src = source(store)
-    filters = build_filters(src.themes, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region, actor=actor, search=search)
-    data = src.select(filters).store
-    result = compute(data.events, data, top=top)
+    eng = engine(store)
+    filters = build_filters(eng.header.theme_labels, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region, actor=actor, search=search)
+    result = eng.stats(filters, top=top)
     if fmt == "json":
         from ..exporters.jsonfmt import dumps
 
@@ -288,4 +313,4 @@ def stats(
         return
     from ..render import make_console, stats_view
 
-    show_view(stats_view(result, data, make_console()))
+    show_view(stats_view(result, eng.header, make_console()))

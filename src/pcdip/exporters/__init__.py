@@ -1,24 +1,27 @@
 """The registry of export formats: the one source of truth for `--format`, help, the README and tests.
 
-Each format is a module with a `write_<name>(events, store, fields)` function returning text (or
-bytes, for binary formats). Adding a format is one module and one line in FORMATS. Modules are imported only when their format is used,
-so that start-up stays light.
+Each format is a module with a `write_<name>(events, header, fields)` function. `events` is any
+iterable of events in order (the engine's Records, or Event models), `header` the store's title,
+description and themes (`records.Header`, or a `Store`). It returns text, bytes (binary formats),
+or an iterator of text chunks, which the command line writes as they come: the streaming formats
+never hold the whole selection. Adding a format is one module and one line in FORMATS. Modules are
+imported only when their format is used, so that start-up stays light.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..fields import EVENT_FIELDS
 
 if TYPE_CHECKING:
-    from ..models import Event, Store
+    from ..records import Header
 
-Writer = Callable[["Sequence[Event]", "Store", "Sequence[str] | None"], "str | bytes"]
+Writer = Callable[[Iterable[Any], "Header", "Sequence[str] | None"], "str | bytes | Iterator[str]"]
 
 
 @dataclass(frozen=True)
@@ -31,26 +34,33 @@ class Format:
     fields: bool = False  # honours --fields
     timeline: bool = False  # also offered by `pcdip timeline` / `pcdip theme`
     requires_file: bool = False  # written only with -o FILE (binary or single-file formats)
+    streams: bool = False  # writes each event as it comes, never holding the selection
 
     @property
     def writer(self) -> Writer:
         module = importlib.import_module(f"{__name__}.{self.module}")
         return getattr(module, f"write_{self.name}")  # type: ignore[no-any-return]
 
-    def write(self, events: Sequence[Event], store: Store, fields: Sequence[str] | None = None) -> str | bytes:
-        return self.writer(events, store, fields)
+    def stream(self, events: Iterable[Any], header: Header, fields: Sequence[str] | None = None) -> str | bytes | Iterator[str]:
+        """The export as the writer gives it: text, bytes, or text chunks to write in order."""
+        return self.writer(events, header, fields)
+
+    def write(self, events: Iterable[Any], header: Header, fields: Sequence[str] | None = None) -> str | bytes:
+        """The whole export at once (the library's and the tests' form of `stream`)."""
+        out = self.stream(events, header, fields)
+        return out if isinstance(out, (str, bytes)) else "".join(out)
 
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("json", "jsonfmt", "a JSON array of event objects", ".json", fields=True, timeline=True),
-        Format("ndjson", "jsonfmt", "one JSON event object per line", ".ndjson", aliases=("jsonl",), fields=True, timeline=True),
-        Format("csv", "csvfmt", "RFC 4180 CSV with a header row; lists joined with ';', sources and figures as JSON", ".csv", fields=True, timeline=True),
-        Format("tsv", "csvfmt", "the CSV layout, tab-separated", ".tsv", fields=True, timeline=True),
-        Format("md", "markdown", "a Markdown timeline grouped by year, with sources as links", ".md", aliases=("markdown",), timeline=True),
+        Format("json", "jsonfmt", "a JSON array of event objects", ".json", fields=True, timeline=True, streams=True),
+        Format("ndjson", "jsonfmt", "one JSON event object per line", ".ndjson", aliases=("jsonl",), fields=True, timeline=True, streams=True),
+        Format("csv", "csvfmt", "RFC 4180 CSV with a header row; lists joined with ';', sources and figures as JSON", ".csv", fields=True, timeline=True, streams=True),
+        Format("tsv", "csvfmt", "the CSV layout, tab-separated", ".tsv", fields=True, timeline=True, streams=True),
+        Format("md", "markdown", "a Markdown timeline grouped by year, with sources as links", ".md", aliases=("markdown",), timeline=True, streams=True),
         Format("toml", "tomlfmt", "a pcdip store (themes and events) that --store and import read", ".toml"),
-        Format("ics", "ics", "an iCalendar (RFC 5545) file: one all-day event per event, spanning its date's precision", ".ics", aliases=("ical", "icalendar")),
+        Format("ics", "ics", "an iCalendar (RFC 5545) file: one all-day event per event, spanning its date's precision", ".ics", aliases=("ical", "icalendar"), streams=True),
         Format("geojson", "geojson", "a GeoJSON FeatureCollection: one point per event and country (its place, or the country's point)", ".geojson"),
         Format("timelinejs", "timelinejs", "the JSON that Knight Lab's TimelineJS reads", ".json"),
         Format("sqlite", "sqlite", "a normalised SQLite database with a full-text index, for Datasette, sqlite-utils, DuckDB", ".sqlite", aliases=("sqlite3",), requires_file=True),

@@ -13,17 +13,13 @@ import csv
 import io
 import json
 import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from ..fields import EVENT_FIELDS
-from . import pick
-
-if TYPE_CHECKING:
-    from ..models import Event, Store
 
 LIST_FIELDS = ("countries", "themes", "actors", "related")
-JSON_FIELDS = ("place", "figures", "sources")
+JSON_FIELDS = ("place", "figures", "sources", "provenance")
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
 
 
@@ -73,24 +69,28 @@ def from_cell(field: str, cell: str) -> Any:
     if field in LIST_FIELDS:
         return split_list(cell)
     if field in JSON_FIELDS:
-        return json.loads(cell) if cell else (None if field == "place" else [])
+        return json.loads(cell) if cell else (None if field in ("place", "provenance") else [])
     return cell if cell != "" else None
 
 
-def _write(events: Sequence[Event], fields: Sequence[str] | None, dialect: type[csv.Dialect]) -> str:
+def _write(events: Iterable[Any], fields: Sequence[str] | None, dialect: type[csv.Dialect]) -> Iterator[str]:
     columns = list(fields or EVENT_FIELDS)
     out = io.StringIO(newline="")
     writer = csv.writer(out, dialect=dialect)
     writer.writerow(columns)
-    for event in events:
-        record = pick(event.to_dict(), columns)
+    for n, event in enumerate(events, 1):
+        record = event.to_dict()
         writer.writerow([to_cell(f, record[f]) for f in columns])
-    return out.getvalue()
+        if n % 256 == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
-def write_csv(events: Sequence[Event], store: Store, fields: Sequence[str] | None = None) -> str:
+def write_csv(events: Iterable[Any], header: Any, fields: Sequence[str] | None = None) -> Iterator[str]:
     return _write(events, fields, csv.excel)
 
 
-def write_tsv(events: Sequence[Event], store: Store, fields: Sequence[str] | None = None) -> str:
+def write_tsv(events: Iterable[Any], header: Any, fields: Sequence[str] | None = None) -> Iterator[str]:
     return _write(events, fields, csv.excel_tab)

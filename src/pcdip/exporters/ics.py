@@ -17,7 +17,7 @@ other control characters, which RFC 5545 forbids in TEXT, become spaces).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -117,11 +117,11 @@ def vevent(event: Event, store: Store) -> Iterator[str]:
     yield "END:VEVENT"
 
 
-def write_ics(events: Sequence[Event], store: Store, fields: Sequence[str] | None = None) -> str:
+def write_ics(events: Iterable[Event], store: Store, fields: Sequence[str] | None = None) -> Iterator[str]:
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
     if store.title:
         lines.append(f"X-WR-CALNAME:{escape_text(store.title)}")  # the name Apple, Google and Outlook show
+    yield "".join(fold(line) for line in lines)
     for event in events:
-        lines.extend(vevent(event, store))
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) for line in lines)
+        yield "".join(fold(line) for line in vevent(event, store))
+    yield fold("END:VCALENDAR")

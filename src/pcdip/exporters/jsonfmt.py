@@ -10,13 +10,10 @@ breaks (U+0085, U+2028, U+2029), which are escaped so that one NDJSON record sta
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from . import pick
-
-if TYPE_CHECKING:
-    from ..models import Event, Store
 
 _LINE_BREAKS = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # one encoder: json.dumps builds a new one per call
@@ -30,16 +27,23 @@ def dumps(value: Any, *, indent: int | None = None) -> str:
     return text
 
 
-def array(lines: Sequence[str]) -> str:
-    """A JSON array from the JSON text of its items, one item a line."""
-    if not lines:
-        return "[]\n"
-    return "[\n  " + ",\n  ".join(lines) + "\n]\n"
+def array(items: Iterable[str]) -> Iterator[str]:
+    """A JSON array from the JSON text of its items, one item a line, in chunks."""
+    first = True
+    for item in items:
+        yield ("[\n  " if first else ",\n  ") + item
+        first = False
+    yield "[]\n" if first else "\n]\n"
 
 
-def write_json(events: Sequence[Event], store: Store, fields: Sequence[str] | None = None) -> str:
-    return array([dumps(pick(e.to_dict(), fields)) for e in events])
+def lines(items: Iterable[str]) -> Iterator[str]:
+    for item in items:
+        yield item + "\n"
 
 
-def write_ndjson(events: Sequence[Event], store: Store, fields: Sequence[str] | None = None) -> str:
-    return "".join(dumps(pick(e.to_dict(), fields)) + "\n" for e in events)
+def write_json(events: Iterable[Any], header: Any, fields: Sequence[str] | None = None) -> Iterator[str]:
+    return array(dumps(pick(e.to_dict(), fields)) for e in events)
+
+
+def write_ndjson(events: Iterable[Any], header: Any, fields: Sequence[str] | None = None) -> Iterator[str]:
+    return lines(dumps(pick(e.to_dict(), fields)) for e in events)

@@ -7,20 +7,19 @@ so a title holding `*`, `[link](x)` or `<script>` shows as text.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from .. import countries
-from ..query import by_year
-
-if TYPE_CHECKING:
-    from ..models import Event, Store
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&\"'=^$])")
 
 
 def escape(text: str) -> str:
+    from ..text import INVISIBLE
+
     text = re.sub(r"[\x00-\x1f\x7f-\x9f]+", " ", text)  # line breaks and control characters
+    text = re.sub(f"[{INVISIBLE}]", lambda m: f"U+{ord(m.group()):04X}", text)  # shown, never applied
     return _SPECIAL.sub(r"\\\1", text.strip())
 
 
@@ -29,7 +28,7 @@ def link_target(url: str) -> str:
     return "".join(f"%{ord(ch):02X}" if ch in " ()<>\\\"'`" or ord(ch) < 0x20 else ch for ch in url)
 
 
-def event_lines(event: Event, store: Store) -> list[str]:
+def event_lines(event: Any, header: Any) -> list[str]:
     span = event.date.text + (f" – {event.end.text}" if event.end else "")
     lines = [f"- **{escape(span)}**: {escape(event.title)}"]
     meta = []
@@ -45,13 +44,13 @@ def event_lines(event: Event, store: Store) -> list[str]:
     return lines
 
 
-def write_md(events: Sequence[Event], store: Store, fields: Sequence[str] | None = None) -> str:
-    out = [f"# {escape(store.title or 'pcdip timeline')}", ""]
-    if not events:
-        out += ["No events match.", ""]
-    for year, group in by_year(events):
-        out += [f"## {year}", ""]
-        for event in group:
-            out += event_lines(event, store)
-            out.append("")
-    return "\n".join(out)
+def write_md(events: Iterable[Any], header: Any, fields: Sequence[str] | None = None) -> Iterator[str]:
+    yield f"# {escape(header.title or 'pcdip timeline')}\n\n"
+    year = None
+    for event in events:
+        if event.date.year != year:
+            year = event.date.year
+            yield f"## {year}\n\n"
+        yield "\n".join(event_lines(event, header)) + "\n\n"
+    if year is None:
+        yield "No events match.\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import tomli_w
@@ -10,7 +10,7 @@ import tomli_w
 from ..models import SCHEMA_VERSION
 
 if TYPE_CHECKING:
-    from ..models import Event, Store
+    pass
 
 
 def _strip_empty(record: dict[str, Any]) -> dict[str, Any]:
@@ -21,20 +21,22 @@ def _strip_empty(record: dict[str, Any]) -> dict[str, Any]:
             continue
         if isinstance(value, list) and value and isinstance(value[0], dict):
             value = [_strip_empty(v) for v in value]
+        elif isinstance(value, dict):
+            value = _strip_empty(value)
         out[key] = value
     return out
 
 
-def event_table(event: Event) -> dict[str, Any]:
+def event_table(event: Any) -> dict[str, Any]:
     return _strip_empty(event.to_dict())
 
 
-def write_toml(events: Sequence[Event], store: Store, fields: Sequence[str] | None = None) -> str:
+def write_toml(events: Iterable[Any], store: Any, fields: Sequence[str] | None = None) -> str:
     document: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
     if store.title:
         document["title"] = store.title
     if store.description:
         document["description"] = store.description
-    document["themes"] = [t.model_dump(exclude_defaults=True) for t in store.themes]
+    document["themes"] = [t.to_dict(exclude_defaults=True) for t in store.themes]
     document["events"] = [event_table(e) for e in events]
     return tomli_w.dumps(document)

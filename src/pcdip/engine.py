@@ -1,0 +1,430 @@
+"""The query engine: every read of a store is answered here, from one SQLite index.
+
+One implementation of filtering, ordering, limits, lookup by id and the aggregates behind
+`themes`, `countries`, `stats` and the country profile. The index is built from a validated store
+(`build`), kept on disk between runs by `cache.py` when it can be, and otherwise held in memory
+and queried the same way: the answer never depends on where the index lives.
+
+Rows come out in timeline order (the start of the span, then its end, then the id), as the
+exported JSON text each event was validated into, and are checked against a CRC-32 written
+beside them: a damaged row is never decoded into an answer (see `Engine._damaged`).
+
+No Typer, no Rich, no printing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import NotFoundError
+from .query import Filters, actor_key, search_key
+from .records import Header, Record
+
+if TYPE_CHECKING:
+    from .countries import Country
+    from .models import Event
+
+FORMAT = 3  # the layout below; part of the cache key
+SQL_MAX_INT = 2**63 - 1
+SEP = "\x1f"  # between the items of a text column; validated text holds no control characters
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE events (
+    pos INTEGER PRIMARY KEY,      -- timeline order
+    id TEXT NOT NULL UNIQUE,
+    start_day INTEGER NOT NULL,   -- proleptic Gregorian ordinals of the span's first and last day
+    end_day INTEGER NOT NULL,
+    year INTEGER NOT NULL,        -- the year the span starts in
+    actors TEXT NOT NULL,         -- actor_key(): folded, word starts marked, SEP between actors
+    haystack TEXT NOT NULL,       -- search_key(): folded title, summary and actors, SEP between them
+    json TEXT NOT NULL,           -- the exported event object, as `export --format ndjson` writes it
+    crc INTEGER NOT NULL          -- CRC-32 of json's UTF-8 bytes
+);
+CREATE TABLE event_countries (code TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (code, pos)) WITHOUT ROWID;
+CREATE TABLE event_themes (theme TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (theme, pos)) WITHOUT ROWID;
+CREATE TABLE event_related (target TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (target, pos)) WITHOUT ROWID;
+CREATE TABLE country_regions (code TEXT PRIMARY KEY, region TEXT) WITHOUT ROWID;
+"""
+INDEXES = """
+CREATE INDEX events_start ON events (start_day);
+CREATE INDEX events_end ON events (end_day);
+CREATE INDEX event_countries_pos ON event_countries (pos);
+CREATE INDEX event_themes_pos ON event_themes (pos);
+"""
+TABLES = ("meta", "events", "event_countries", "event_themes", "event_related", "country_regions")
+
+
+class DamagedIndexError(Exception):
+    """The index does not hold what was written (a changed byte, a malformed page, a missing table)."""
+
+
+def dumps(value: Any) -> str:
+    from .exporters.jsonfmt import dumps as _dumps
+
+    return _dumps(value)
+
+
+# --- building ---------------------------------------------------------------------------------
+
+def build(conn: sqlite3.Connection, events: Iterable[Event], header: dict[str, Any], meta: dict[str, str] | None = None) -> int:
+    """Fill an empty database with the index of validated events; return how many."""
+    from . import countries
+
+    conn.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+    conn.executescript(SCHEMA)
+    ordered = sorted(events, key=lambda e: e.sort_key())
+    rows = []
+    codes: set[str] = set()
+    for pos, e in enumerate(ordered):
+        text = dumps(e.to_dict())
+        rows.append((pos, e.id, e.start_day.toordinal(), e.end_day.toordinal(), e.date.year, actor_key(e.actors),
+                     search_key([e.title, e.summary, *e.actors]), text, zlib.crc32(text.encode("utf-8"))))
+        codes.update(e.countries)
+    conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    del rows
+    conn.executemany("INSERT INTO event_countries VALUES (?, ?)", ((c, pos) for pos, e in enumerate(ordered) for c in e.countries))
+    conn.executemany("INSERT INTO event_themes VALUES (?, ?)", ((t, pos) for pos, e in enumerate(ordered) for t in e.themes))
+    conn.executemany("INSERT INTO event_related VALUES (?, ?)", ((r, pos) for pos, e in enumerate(ordered) for r in e.related))
+    conn.executemany("INSERT INTO country_regions VALUES (?, ?)", ((c, countries.get(c).region) for c in sorted(codes)))
+    conn.executescript(INDEXES)
+    info = {"format": str(FORMAT), "events": str(len(ordered)), "header": json.dumps(header), **(meta or {})}
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(info.items()))
+    conn.commit()
+    return len(ordered)
+
+
+def memory_engine(events: Iterable[Event], header: dict[str, Any]) -> Engine:
+    """An engine over events held in memory (the library's `select`, and stores with no disk cache)."""
+    conn = sqlite3.connect(":memory:", check_same_thread=False)
+    build(conn, events, header)
+    return Engine(conn, Header(header))
+
+
+def check_meta(conn: sqlite3.Connection) -> dict[str, str]:
+    """The meta table of an index, after checking every table is there; DamagedIndexError otherwise."""
+    try:
+        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not set(TABLES) <= names:
+            raise DamagedIndexError(f"missing tables: {', '.join(sorted(set(TABLES) - names))}")
+        meta = dict(conn.execute("SELECT key, value FROM meta"))
+        header = json.loads(meta["header"])
+        Header(header)  # raises on a damaged header
+    except (sqlite3.Error, ValueError, KeyError, TypeError) as exc:
+        raise DamagedIndexError(str(exc)) from None
+    return meta
+
+
+# --- answers --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Profile:
+    """What the record holds for one country (with the other filters applied)."""
+
+    country: Country
+    events: list[Record]
+    themes: list[tuple[str, int]] = field(default_factory=list)
+    pushback: list[Record] = field(default_factory=list)
+
+    @property
+    def first(self) -> Record | None:
+        return self.events[0] if self.events else None
+
+    @property
+    def last(self) -> Record | None:
+        return self.events[-1] if self.events else None
+
+    def to_dict(self) -> dict[str, Any]:
+        first, last = self.first, self.last
+        return {
+            "country": self.country.to_dict(),
+            "counts": {
+                "events": len(self.events),
+                "first": first.date.text if first else None,
+                "last": last.date.text if last else None,
+                "themes": dict(self.themes),
+                "pushback": len(self.pushback),
+            },
+            "pushback": [e.id for e in self.pushback],
+            "events": [e.to_dict() for e in self.events],
+        }
+
+
+_NEVER = "0"  # a WHERE term no row meets
+
+
+def _where(filters: Filters) -> tuple[str, list[Any]]:
+    """The SQL condition (over `events`) and arguments that select what `filters` ask for."""
+    where: list[str] = []
+    args: list[Any] = []
+    if filters.start is not None:
+        where.append("end_day >= ?")
+        args.append(filters.start.lower.toordinal())
+    if filters.end is not None:
+        where.append("start_day <= ?")
+        args.append(filters.end.upper.toordinal())
+    if filters.countries:
+        where.append(f"pos IN (SELECT pos FROM event_countries WHERE code IN ({','.join('?' * len(filters.countries))}))")
+        args += list(filters.countries)
+    if filters.region is not None:
+        from .countries import codes_in_region
+
+        codes = codes_in_region(filters.region)
+        where.append(f"pos IN (SELECT pos FROM event_countries WHERE code IN ({','.join('?' * len(codes)) or 'NULL'}))")
+        args += codes
+    if filters.themes:
+        marks = ",".join("?" * len(filters.themes))
+        if filters.all_themes:
+            where.append(f"pos IN (SELECT pos FROM event_themes WHERE theme IN ({marks}) GROUP BY pos HAVING COUNT(*) = ?)")
+            args += [*filters.themes, len(set(filters.themes))]
+        else:
+            where.append(f"pos IN (SELECT pos FROM event_themes WHERE theme IN ({marks}))")
+            args += list(filters.themes)
+    for column, needle in (("actors", filters.actor_needle()), ("haystack", filters.search_needle())):
+        if needle is None:
+            continue
+        if needle is False:  # text that no validated event can hold (a lone surrogate, a control character)
+            where.append(_NEVER)
+        elif column == "actors":
+            where.append("actors != '' AND instr(actors, ?) > 0")
+            args.append(needle)
+        else:
+            where.append("instr(haystack, ?) > 0")
+            args.append(needle)
+    return (" WHERE " + " AND ".join(where)) if where else "", args
+
+
+class Engine:
+    """Answers queries over one index. Built by `cache.open_engine` (a store file) or `memory_engine`.
+
+    `rebuild`, when given, builds a fresh connection from the store; a damaged index is then
+    replaced and the question asked again, so the caller still gets the right answer.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, header: Header, rebuild: Callable[[], sqlite3.Connection] | None = None,
+                 store_path: Path | None = None) -> None:
+        self.conn = conn
+        self.header = header
+        self._rebuild = rebuild
+        self.store_path = store_path  # the store file it answers for, when it is one
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    def _damaged(self) -> None:
+        """Replace a damaged index by a fresh build, or raise if this engine cannot rebuild."""
+        if self._rebuild is None:
+            raise DamagedIndexError("the in-memory index does not read back as written")
+        rebuild, self._rebuild = self._rebuild, None  # once: a second failure is not the cache's fault
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
+        self.conn = rebuild()
+
+    def _query(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        while True:
+            try:
+                return self.conn.execute(sql, args).fetchall()
+            except sqlite3.DatabaseError:
+                self._damaged()
+
+    @staticmethod
+    def _decode(text: Any, crc: Any) -> dict[str, Any]:
+        if not isinstance(text, str) or zlib.crc32(text.encode("utf-8", "surrogatepass")) != crc:
+            raise DamagedIndexError("an event row does not match its checksum")
+        try:
+            value = json.loads(text)
+        except ValueError:
+            raise DamagedIndexError("an event row is not JSON") from None
+        if not isinstance(value, dict):
+            raise DamagedIndexError("an event row is not an object")
+        return value
+
+    def _rows(self, sql: str, args: Sequence[Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(JSON text, decoded) of each row `sql` selects (columns json, crc), streamed in batches.
+
+        A damage found part way (the index's file changed under it) rebuilds the index and asks
+        again, skipping the rows already given: the answer is the store's, whatever happened.
+        """
+        given = 0
+        while True:
+            try:
+                cursor = self.conn.execute(sql, args)
+                skipped = 0
+                while True:
+                    batch = cursor.fetchmany(256)
+                    if not batch:
+                        return
+                    decoded = [(text, self._decode(text, crc)) for text, crc in batch]
+                    for item in decoded:
+                        if skipped < given:
+                            skipped += 1
+                            continue
+                        given += 1
+                        skipped += 1
+                        yield item
+            except (sqlite3.DatabaseError, DamagedIndexError):
+                self._damaged()
+
+    # -- selections -----------------------------------------------------------------------------
+
+    def _select_sql(self, filters: Filters) -> tuple[str, list[Any]]:
+        where, args = _where(filters)
+        sql = f"SELECT json, crc FROM events{where} ORDER BY pos{' DESC' if filters.reverse else ''}"
+        if filters.limit is not None:
+            sql += " LIMIT ?"
+            args.append(min(filters.limit, SQL_MAX_INT))
+        return sql, args
+
+    def texts(self, filters: Filters = Filters()) -> Iterator[str]:
+        """The exported JSON text of each selected event, in order (what `export -f ndjson` writes)."""
+        sql, args = self._select_sql(filters)
+        for text, _ in self._rows(sql, args):
+            yield text
+
+    def dicts(self, filters: Filters = Filters()) -> Iterator[dict[str, Any]]:
+        """The exported form (EVENT_FIELDS) of each selected event, in order."""
+        sql, args = self._select_sql(filters)
+        for _, value in self._rows(sql, args):
+            yield value
+
+    def select(self, filters: Filters = Filters()) -> Iterator[Record]:
+        """Each selected event as a Record, in timeline order (latest first with `reverse`), at most `limit`."""
+        for value in self.dicts(filters):
+            yield Record(value)
+
+    def count(self, filters: Filters = Filters()) -> int:
+        where, args = _where(filters)
+        sql = f"SELECT COUNT(*) FROM events{where}"
+        n = int(self._query(sql, args)[0][0])
+        return n if filters.limit is None else min(n, filters.limit)
+
+    # -- lookups --------------------------------------------------------------------------------
+
+    def get(self, event_id: str) -> Record | None:
+        """The event with this id, or None (a key lookup)."""
+        if not _encodable(event_id):
+            return None
+        found = list(self._rows("SELECT json, crc FROM events WHERE id = ?", (event_id,)))
+        return Record(found[0][1]) if found else None
+
+    def ids(self, prefix: str = "", limit: int | None = None) -> list[str]:
+        """Ids starting with `prefix`, in timeline order."""
+        if not _encodable(prefix):
+            return []
+        sql = "SELECT id FROM events WHERE substr(id, 1, ?) = ? ORDER BY pos"
+        args: list[Any] = [len(prefix), prefix]
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(min(limit, SQL_MAX_INT))
+        return [row[0] for row in self._query(sql, args)]
+
+    def related(self, event: Record) -> tuple[list[Record], list[Record]]:
+        """(events this one names in `related`, in its order; events that name this one, in timeline order)."""
+        answers = [r for r in (self.get(i) for i in event.related) if r is not None]
+        answered_by = [Record(v) for _, v in self._rows(
+            "SELECT json, crc FROM events WHERE pos IN (SELECT pos FROM event_related WHERE target = ?) ORDER BY pos", (event.id,))]
+        return answers, answered_by
+
+    # -- aggregates ------------------------------------------------------------------------------
+
+    def _in_selection(self, filters: Filters) -> tuple[str, list[Any]]:
+        where, args = _where(filters)
+        return f"pos IN (SELECT pos FROM events{where})", args
+
+    def theme_counts(self, filters: Filters = Filters()) -> dict[str, int]:
+        """Events of each theme among the selected ones, most first (ties in declared order)."""
+        cond, args = self._in_selection(filters)
+        found = dict(self._query(f"SELECT theme, COUNT(*) FROM event_themes WHERE {cond} GROUP BY theme", args))
+        order = {t.id: i for i, t in enumerate(self.header.themes)}
+        return {t: found[t] for t in sorted(found, key=lambda t: (-found[t], order.get(t, len(order)), t))}
+
+    def country_counts(self, filters: Filters = Filters()) -> dict[str, int]:
+        """Events of each country among the selected ones (codes; unordered)."""
+        cond, args = self._in_selection(filters)
+        return dict(self._query(f"SELECT code, COUNT(*) FROM event_countries WHERE {cond} GROUP BY code", args))
+
+    def stats(self, filters: Filters = Filters(), top: int = 10) -> dict[str, Any]:
+        """Counts per year (every year of the range, zeros included), theme, region and country."""
+        from . import countries as _countries
+
+        where, args = _where(filters)
+        total = self.count(Filters(**{**filters.__dict__, "limit": None}))
+        first = last = None
+        if total:
+            first_row = self._query(f"SELECT json, crc FROM events{where} ORDER BY pos LIMIT 1", args)
+            last_row = self._query(f"SELECT json, crc FROM events{where} ORDER BY pos DESC LIMIT 1", args)
+            first = self._checked(first_row)["date"]
+            last = self._checked(last_row)["date"]
+        years = dict(self._query(f"SELECT year, COUNT(*) FROM events{where} GROUP BY year", args))
+        span = range(min(years), max(years) + 1) if years else range(0)
+        cond, cargs = self._in_selection(filters)
+        regions = dict(self._query(
+            f"SELECT coalesce(r.region, '—'), COUNT(DISTINCT ec.pos) FROM event_countries ec JOIN country_regions r ON r.code = ec.code "
+            f"WHERE ec.code != 'CN' AND ec.{cond} GROUP BY 1", cargs))
+        unplaced = self._query(f"SELECT COUNT(*) FROM events{where}{' AND' if where else ' WHERE'} "
+                               "pos NOT IN (SELECT pos FROM event_countries WHERE code != 'CN')", args)[0][0]
+        if unplaced:
+            regions["(global or China)"] = unplaced
+        by_country = self.country_counts(filters)
+        return {
+            "events": total,
+            "first": first,
+            "last": last,
+            "by_year": {str(y): years.get(y, 0) for y in span},
+            "by_theme": self.theme_counts(filters),
+            "by_region": dict(sorted(regions.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "top_countries": [
+                {"code": code, "name": _countries.name(code), "events": n}
+                for code, n in sorted(by_country.items(), key=lambda kv: (-kv[1], _countries.name(kv[0])))[:top]
+            ],
+        }
+
+    def _checked(self, rows: list[tuple[Any, ...]]) -> dict[str, Any]:
+        try:
+            return self._decode(*rows[0])
+        except DamagedIndexError:
+            self._damaged()
+            raise
+
+    def profile(self, code: str, filters: Filters = Filters()) -> Profile:
+        """A country's profile: its events (other filters applied), theme counts and pushback."""
+        from dataclasses import replace
+
+        from . import countries as _countries
+
+        country = _countries.get(code)
+        chosen = replace(filters, countries=(code,), region=None, limit=None, reverse=False)
+        events = list(self.select(chosen))
+        counts = self.theme_counts(chosen)
+        pushback_ids = self.header.pushback_themes
+        pushback = [e for e in events if pushback_ids.intersection(e.themes)]
+        return Profile(country, events, list(counts.items()), pushback)
+
+    def __len__(self) -> int:
+        return int(self._query("SELECT COUNT(*) FROM events")[0][0])
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def unknown_id(engine: Engine, event_id: str) -> NotFoundError:
+    """The error for an id no event has, with the nearest ids."""
+    import difflib
+
+    close = engine.ids(event_id, limit=3)
+    if not close and _encodable(event_id):
+        close = difflib.get_close_matches(event_id, engine.ids(), n=3, cutoff=0.75)
+    hint = f"; did you mean {' or '.join(close)}?" if close else "; `pcdip timeline` shows each event's id"
+    return NotFoundError(f"no event has the id {event_id!r}{hint}")
