@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from collections import Counter
 from datetime import date
 
@@ -61,7 +63,11 @@ def test_related_ids_exist_and_point_back_in_time(data: Store, by_id: dict[str, 
     for e in data.events:
         for other in e.related:
             assert other in by_id, (e.id, other)
-            assert by_id[other].date.lower <= e.date.lower, (e.id, other)
+            # an earlier event: one that starts no later than this one may end (month and year
+            # precision can leave two events of the same month in either order). A day's slack:
+            # governments answered Patrol and Persuade on Sunday 4 December 2022, when CNN
+            # presented it, a day before its formal release date.
+            assert by_id[other].date.lower <= e.end_day + timedelta(days=1), (e.id, other)
 
 
 def test_no_duplicate_date_countries_title(data: Store) -> None:
@@ -89,7 +95,8 @@ def test_founding_article_facts(by_id: dict[str, Event]) -> None:
     assert any("Liu Zhongyi" in a for a in e.actors) and "2025-02-liu-zhongyi-mae-sot-inspection" in e.related
 
     e = by_id["2025-02-solomon-islands-police-course"]
-    assert e.date.text == "2025-02-11" and e.countries == ["SB"] and "training" in e.themes
+    # 11 February 2025 is when the embassy posted about the course; the course ran earlier that month.
+    assert e.date.text == "2025-02" and e.countries == ["SB"] and "training" in e.themes
     assert _figure(e, "trainees") == (30, None)
     assert all(w in e.summary.lower() for w in ("dna", "telecom", "sexual", "drug"))
 
