@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
