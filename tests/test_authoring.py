@@ -23,6 +23,11 @@ from .strategies import event_lists
 
 PCDIP = conftest.PCDIP or "pcdip"
 
+
+def _event_dict(event_id: str) -> dict[str, object]:
+    return {"id": event_id, "date": "2026-01", "title": f"Event {event_id}", "summary": "A test event.", "themes": ["training"],
+            "sources": [{"title": "A page", "publisher": "Example", "url": "https://example.org/a"}]}
+
 NEW = {
     "id": "2026-01-new-event",
     "date": "2026-01",
@@ -342,3 +347,58 @@ def test_the_installed_store_is_never_written(tmp_path: Path, store: Path, monke
     r = invoke("import", str(write_json(tmp_path, [NEW])))
     assert r.code == 1 and "is the store installed with pcdip" in r.err and "pcdip init" in r.err
     assert store.read_bytes() == before
+
+
+# --- safe writes ------------------------------------------------------------------------------
+
+
+def test_a_symlinked_store_gets_the_event_and_stays_a_link(tmp_path: Path, store: Path) -> None:
+    link = tmp_path / "link.toml"
+    link.symlink_to(store)
+    before = store.read_bytes()
+    r = invoke("import", str(DATA / "mini.toml"), "--store", str(link), "--on-duplicate", "skip")
+    assert r.code == 0, r.err
+    assert link.is_symlink() and link.resolve() == store.resolve()
+    assert store.read_bytes() == before  # every event was a duplicate: nothing to add
+    new = tmp_path / "new.ndjson"
+    new.write_text(json.dumps(_event_dict("2026-01-linked")) + "\n", "utf-8")
+    r = invoke("import", str(new), "--store", str(link))
+    assert r.code == 0, r.err
+    assert link.is_symlink()
+    assert store.read_bytes().startswith(before) and b"2026-01-linked" in store.read_bytes()
+    assert not (tmp_path / ".link.toml.lock").exists()
+
+
+def test_on_duplicate_skip_imports_the_rest(tmp_path: Path, store: Path) -> None:
+    export = invoke("export", "-f", "ndjson").out
+    extra = json.dumps(_event_dict("2026-01-extra"))
+    path = tmp_path / "update.ndjson"
+    path.write_text(export + extra + "\n", "utf-8")
+    assert invoke("import", str(path)).code == 1  # default: any duplicate rejects the batch
+    r = invoke("import", str(path), "--on-duplicate", "skip")
+    assert r.code == 0 and "imported 1 event" in r.err and "skipped 7 already in the store" in r.err
+    assert [json.loads(line)["id"] for line in invoke("export", "-f", "ndjson").out.splitlines()].count("2026-01-extra") == 1
+
+
+def test_a_killed_writers_temporary_file_is_removed_by_the_next(tmp_path: Path, store: Path) -> None:
+    stale = store.parent / f".{store.name}.999999.abc.tmp"
+    stale.write_text("half a store")
+    path = tmp_path / "one.ndjson"
+    path.write_text(json.dumps(_event_dict("2026-01-after-kill")) + "\n", "utf-8")
+    assert invoke("import", str(path)).code == 0
+    assert not stale.exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="resource limits are POSIX")
+def test_a_file_size_limit_is_a_clean_error_and_changes_nothing(tmp_path: Path, store: Path) -> None:
+    path = tmp_path / "one.ndjson"
+    path.write_text(json.dumps(_event_dict("2026-01-too-big")) + "\n", "utf-8")
+    before = store.read_bytes()
+    limit = len(before) + 10
+    code = f"import resource, subprocess, sys; resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit})); sys.exit(subprocess.run(sys.argv[1:]).returncode)"
+    proc = subprocess.run([sys.executable, "-c", code, PCDIP, "import", str(path), "--store", str(store)], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("pcdip: error:") and "size limit" in proc.stderr and "nothing was changed" in proc.stderr
+    assert "unexpected" not in proc.stderr
+    assert store.read_bytes() == before
+    assert [p.name for p in store.parent.iterdir() if p.name.endswith(".tmp")] == []

@@ -115,7 +115,8 @@ def test_founding_article_facts(by_id: dict[str, Event]) -> None:
     assert by_id["2024-iiss-report-overseas-policing"].date.text == "2024"
 
     e = by_id["2023-06-kyrgyz-delegation-xinjiang"]
-    assert e.date.text == "2023-06-19" and e.end is not None and e.end.text == "2023-06-23" and "KG" in e.countries
+    # The stored pages give 19–23 June but no year: the year rests on the seed article, so it is uncertain.
+    assert e.date.text == "2023-06-19?" and e.end is not None and e.end.text == "2023-06-23?" and "KG" in e.countries
     assert e.note and "2023" in e.note
 
     e = by_id["2011-12-mekong-joint-patrols-begin"]

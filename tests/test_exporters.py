@@ -69,7 +69,7 @@ def test_json_is_a_bare_array_of_event_objects(mini: Store) -> None:
     italy = next(d for d in data if d["id"] == "2022-12-italy-ends-patrols")
     assert italy["sources"][0] == {
         "title": "Italy stops patrols", "publisher": "Example Wire", "url": "https://example.org/italy-2022",
-        "published": "2022-12-19", "archive_url": "https://web.archive.org/web/2022/https://example.org/italy-2022",
+        "published": "2022-12-19", "undated": False, "archive_url": "https://web.archive.org/web/2022/https://example.org/italy-2022",
         "accessed": "2026-11-28",
     }
     assert italy["related"] == ["2016-05-italy-patrols"] and italy["end"] is None
@@ -170,3 +170,32 @@ def test_markdown_timeline(mini: Store) -> None:
     assert md.startswith("# Test store\n\n## 2011\n\n- **2011\\-04**: Fiji and China sign a police cooperation memorandum\n")
     assert "[Example Wire: Italy stops patrols](https://example.org/italy-2022)" in md
     assert "## 2025" in md and "Myanmar \\(Burma\\), Thailand" in md
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.characters(exclude_categories=("Cs",)), max_size=12), min_size=1, max_size=5), st.sampled_from([",", "\t"]))
+def test_csv_rows_are_what_the_csv_module_writes(cells: list[str], delimiter: str) -> None:
+    import csv as _csv
+
+    from pcdip.exporters.csvfmt import row_text
+
+    out = io.StringIO(newline="")
+    _csv.writer(out, dialect=_csv.excel if delimiter == "," else _csv.excel_tab).writerow(cells)
+    assert row_text(cells, delimiter) == out.getvalue()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(exclude_categories=("Cs",)), max_size=30))
+def test_markdown_escape_matches_its_definition(text: str) -> None:
+    """escape(): control runs become one space, invisible characters are named, then every
+    Markdown special character gets a backslash (the definition, written the slow way)."""
+    import re as _re
+
+    from pcdip.exporters.markdown import _SPECIAL, escape, link_target
+    from pcdip.text import INVISIBLE
+
+    slow = _re.sub(r"[\x00-\x1f\x7f-\x9f]+", " ", text)
+    slow = _re.sub(f"[{INVISIBLE}]", lambda m: f"U+{ord(m.group()):04X}", slow).strip()
+    slow = "".join("\\" + ch if ch in _SPECIAL else ch for ch in slow)
+    assert escape(text) == slow
+    assert link_target(text) == "".join(f"%{ord(ch):02X}" if ch in " ()<>\\\"'`" or ord(ch) < 0x20 else ch for ch in text)

@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pcdip.errors import StoreError, ValidationError
 from pcdip.store import bundled_store, load_store, locate
 
 from .conftest import DATA
+from .strategies import event_lists
 
 
 def test_loads_the_mini_store(store: Path) -> None:
@@ -177,3 +180,125 @@ def test_error_in_a_late_piece_has_the_right_line(tmp_path: Path) -> None:
     lines = path.read_text("utf-8").splitlines()
     assert lines[line - 1].strip() == "[[events]]" and lines[line] == 'id = "e4400"'
     assert "event 'e4400': date: '2023-13' is not a valid date" in detail
+
+
+# --- parsers and checks written twice: each pair held against the other ----------------------
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("hHtTpPsS:/.-_aZ09@?#%&=~ \"'<>\\é\x00\x7f")), max_size=30).map(lambda s: "https://" + s))
+def test_fast_url_check_accepts_only_what_the_parser_accepts(url: str) -> None:
+    from pcdip.models import _PLAIN_URL, check_url_parsed
+
+    if _PLAIN_URL.fullmatch(url):
+        assert check_url_parsed(url) == url
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(event_lists(max_size=3), st.sampled_from(["", "\ufeff"]), st.booleans())
+def test_toml_rs_and_tomllib_read_a_store_alike(events: list, bom: str, quoted: bool) -> None:  # type: ignore[type-arg]
+    import tomllib
+
+    import tomli_w
+
+    from pcdip.exporters.tomlfmt import event_table
+    from pcdip.store import event_lines, parse_toml, scan_event_lines
+
+    text = tomli_w.dumps({"schema_version": 1, "events": [event_table(e) for e in events]})
+    if quoted:
+        text = text.replace("[[events]]", '[[ "events" ]]')
+    text += 'zz_quoted = """\n[[events]]\n"""\n' if events else ""
+    data = (bom + text).encode("utf-8")
+    assert parse_toml(data, Path("s.toml")) == tomllib.loads(text)
+    assert event_lines(data) == scan_event_lines(text)
+    assert len(event_lines(data)) == len(events)
+
+
+@pytest.mark.parametrize("parser", ["toml-rs", "tomllib"])
+def test_deep_nesting_is_a_clear_error(tmp_path: Path, store: Path, parser: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pcdip.errors import PcdipError
+    from pcdip.store import load_store
+
+    if parser == "tomllib":
+        monkeypatch.setenv("PCDIP_TOML", "tomllib")
+    path = tmp_path / "deep.toml"
+    path.write_text(store.read_text("utf-8").replace('title = "Test store"', "title = " + "[" * 5000 + "]" * 5000), "utf-8")
+    with pytest.raises(PcdipError) as info:
+        load_store(path)
+    assert "nested too deeply" in info.value.message or any("title" in d for d in info.value.details)
+
+
+def test_validate_raw_leaves_its_argument_alone(store: Path) -> None:
+    import tomllib
+
+    from pcdip.store import validate_raw
+
+    raw = tomllib.loads(store.read_text("utf-8"))
+    before = [dict(e) for e in raw["events"]]
+    validated, problems = validate_raw(raw, store)
+    assert validated is not None and problems == []
+    assert raw["events"] == before
+
+
+@pytest.mark.parametrize("header, message", [
+    ('schema_version = true', "schema_version: True"),
+    ('schema_version = 1\ntitle = 5', "title:"),
+    ('schema_version = 1\ndescription = ["a"]', "description:"),
+])
+def test_header_fields_are_checked(tmp_path: Path, store: Path, header: str, message: str) -> None:
+    from pcdip.errors import ValidationError
+    from pcdip.store import load_store
+
+    text = store.read_text("utf-8").replace("schema_version = 1", header, 1).replace('title = "Test store"\n', "", 1)
+    path = tmp_path / "h.toml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(ValidationError) as info:
+        load_store(path)
+    assert any(message in d for d in info.value.details), info.value.details
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path, store: Path) -> None:
+    from pcdip.store import load_store
+
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + store.read_bytes())
+    assert len(load_store(path).events) == 7
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("title", "a\\nb", "control character"),
+    ("title", "x" * 301, "at most 300"),
+    ("summary", "x" * 20001, "at most 20,000"),
+    ("url", "https://reuters.com@evil.example/", "user information"),
+    ("url", "https://example.org/a b", "percent-encode"),
+    ("url", 'https://example.org/"x"', "percent-encode"),
+    ("url", "ftp://example.org/", "not an http(s) URL"),
+])
+def test_field_limits(tmp_path: Path, store: Path, field: str, value: str, message: str) -> None:
+    from pcdip.errors import ValidationError
+    from pcdip.store import load_store
+
+    old = {"title": 'title = "Italy ends joint patrols with China"', "summary": 'summary = "Italy', "url": 'url = "https://example.org/italy-2022"'}[field]
+    new = {"title": f'title = "{value}"', "summary": f'summary = "{value}', "url": f"url = '{value}'"}[field]
+    text = store.read_text("utf-8")
+    assert old in text
+    path = tmp_path / "f.toml"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    with pytest.raises(ValidationError) as info:
+        load_store(path)
+    assert any(message in d for d in info.value.details), info.value.details
+
+
+def test_uppercase_scheme_is_a_url() -> None:
+    from pcdip.models import check_url
+
+    assert check_url("HTTPS://EXAMPLE.ORG") == "HTTPS://EXAMPLE.ORG"
+
+
+def test_nan_and_infinity_are_refused() -> None:
+    from pydantic import ValidationError as PydanticError
+
+    from pcdip.models import Figure
+
+    for value in (float("nan"), float("inf"), float("-inf")):
+        with pytest.raises(PydanticError):
+            Figure(name="n", value=value)

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .engine import FORMAT, DamagedIndexError, Engine, build, check_meta
+from .engine import FORMAT, Builder, DamagedIndexError, Engine, check_meta
 from .records import Header
 from .store import locate, parse_store, read_bytes
 
@@ -125,8 +125,8 @@ def _write_json(path: Path, value: Any) -> None:
 
 # --- reading ----------------------------------------------------------------------------------
 
-def _open_cached(store: Path, st: os.stat_result, data: bytes | None) -> tuple[sqlite3.Connection, Header] | None:
-    """The store's index if it is exactly the store's, else None."""
+def _open_cached(store: Path, st: os.stat_result, data: bytes | None, *, hash_always: bool = False) -> tuple[sqlite3.Connection, Header] | None:
+    """The store's index if it is exactly the store's (its bytes `data` when given), else None."""
     index, stamp_path, _ = paths(store)
     try:
         stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
@@ -134,7 +134,7 @@ def _open_cached(store: Path, st: os.stat_result, data: bytes | None) -> tuple[s
             return None
         if _file_key(index.stat()) != stamp.get("index"):
             return None  # changed since it was written: damaged, or another's
-        fresh = _stat_key(st) == stamp.get("store_stat") and stamp.get("hashed_ns", 0) - st.st_mtime_ns > RACY_NS
+        fresh = not hash_always and _stat_key(st) == stamp.get("store_stat") and stamp.get("hashed_ns", 0) - st.st_mtime_ns > RACY_NS
         if not fresh:
             if data is None:
                 data = read_bytes(store)
@@ -174,11 +174,44 @@ def _touch(stamp_path: Path) -> None:
         pass
 
 
-def _build_memory(data: bytes, store: Path, key: str) -> tuple[sqlite3.Connection, Store]:
-    validated = parse_store(data, store, freeze=True)
-    conn = sqlite3.connect(":memory:", check_same_thread=False)
-    build(conn, validated.events, validated.header(), {"digest": key, "code": code_digest(), "store": str(store)})
-    return conn, validated
+def _build(data: bytes, store: Path, key: str) -> tuple[sqlite3.Connection, Header, Path | None]:
+    """Validate the store and index it as it is validated, a batch at a time: into a temporary
+    file in the cache folder when the cache is on and writable (saved for next time by `finish`),
+    else in memory. Returns the connection, the header, and the temporary file (or None)."""
+    tmp: Path | None = None
+    conn: sqlite3.Connection | None = None
+    if enabled():
+        index = paths(store)[0]
+        try:
+            index.parent.mkdir(parents=True, exist_ok=True)
+            tmp = index.parent / f".build-{os.getpid()}-{index.name}"
+            tmp.unlink(missing_ok=True)
+            conn = sqlite3.connect(tmp, check_same_thread=False)
+        except (OSError, sqlite3.Error):
+            tmp, conn = None, None
+    if conn is None:
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+    try:
+        builder = Builder(conn)
+        validated = parse_store(data, store, freeze=True, sink=builder.add, reset=builder.reset)
+        header = validated.header()
+        builder.finish(header, {"digest": key, "code": code_digest(), "store": str(store)})
+    except (sqlite3.Error, OSError) if tmp is not None else () as exc:  # no room in the cache folder: index in memory
+        del exc
+        conn.close()
+        tmp.unlink(missing_ok=True)  # type: ignore[union-attr]
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+        builder = Builder(conn)
+        validated = parse_store(data, store, freeze=True, sink=builder.add, reset=builder.reset)
+        header = validated.header()
+        builder.finish(header, {"digest": key, "code": code_digest(), "store": str(store)})
+        return conn, Header(header), None
+    except BaseException:
+        conn.close()
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        raise
+    return conn, Header(header), tmp
 
 
 def open_engine(path: str | os.PathLike[str] | None = None) -> Engine:
@@ -208,33 +241,62 @@ def open_engine(path: str | os.PathLike[str] | None = None) -> Engine:
                 return Engine(conn, header, rebuild=lambda: _rebuild(store), store_path=store)
     if data is None:
         data = read_bytes(store)
+    st_read = os.stat(store) if use_cache else None
     key = digest(data)
-    conn, validated = _build_memory(data, store, key)
-    if use_cache:
-        _PENDING.append((store, key, conn, os.stat(store)))
-    return Engine(conn, Header(validated.header()), store_path=store)
+    conn, header, tmp = _build(data, store, key)
+    if tmp is not None and st_read is not None:
+        _PENDING.append((store, key, tmp, st_read))
+    return Engine(conn, header, store_path=store)
+
+
+def open_engine_on(store: Path, data: bytes) -> Engine:
+    """The engine over exactly these bytes of a store (the write path: the store is locked and
+    read once). The cached index is used when its digest is these bytes'; else they are validated
+    and indexed."""
+    try:
+        store = store.resolve()
+    except OSError:
+        pass
+    if enabled():
+        found = _open_cached_bytes(store, data)
+        if found is not None:
+            return Engine(found[0], found[1], store_path=store)
+    conn, header, tmp = _build(data, store, digest(data))
+    if tmp is not None:
+        _PENDING.append((store, digest(data), tmp, os.stat(store)))
+    return Engine(conn, header, store_path=store)
+
+
+def _open_cached_bytes(store: Path, data: bytes) -> tuple[sqlite3.Connection, Header] | None:
+    try:
+        st = os.stat(store)
+    except OSError:
+        return None
+    return _open_cached(store, st, data, hash_always=True)
 
 
 def _rebuild(store: Path) -> sqlite3.Connection:
     """A fresh index of the store, for an engine whose cached index turned out damaged."""
     data = read_bytes(store)
+    st_read = os.stat(store)
     key = digest(data)
-    conn, _ = _build_memory(data, store, key)
-    if enabled():
-        _PENDING.append((store, key, conn, os.stat(store)))
+    conn, _, tmp = _build(data, store, key)
+    if tmp is not None:
+        _PENDING.append((store, key, tmp, st_read))
     return conn
 
 
 # --- writing ----------------------------------------------------------------------------------
 
-_PENDING: list[tuple[Path, str, sqlite3.Connection, os.stat_result]] = []
+_PENDING: list[tuple[Path, str, Path, os.stat_result]] = []
 
 
 def finish() -> None:
-    """Save the indexes this run built, once the command has answered.
+    """Save the indexes this run built (temporary files in the cache folder), once the command
+    has answered: fsync, rename into place, stamp.
 
-    Small ones are written here; a large one by a detached child process (where the platform can
-    fork), so that nobody waits for it. PCDIP_CACHE_SYNC=1 writes every one here (tests do).
+    Small ones are saved here; a large one by a detached child process (where the platform can
+    fork), so that nobody waits for its fsync. PCDIP_CACHE_SYNC=1 saves every one here (tests do).
     """
     pending = list(_PENDING)
     _PENDING.clear()
@@ -242,7 +304,7 @@ def finish() -> None:
         return
     small = os.environ.get(ENV_SYNC) == "1" or not hasattr(os, "fork")
     if not small:
-        small = all(_db_size(conn) < SYNC_BELOW for _, _, conn, _ in pending)
+        small = all(_size_of(tmp) < SYNC_BELOW for _, _, tmp, _ in pending)
     if small:
         for item in pending:
             save(*item)
@@ -270,33 +332,29 @@ def finish() -> None:
         os._exit(0)
 
 
-def _db_size(conn: sqlite3.Connection) -> int:
+def _size_of(path: Path) -> int:
     try:
-        pages = conn.execute("PRAGMA page_count").fetchone()[0]
-        size = conn.execute("PRAGMA page_size").fetchone()[0]
-        return int(pages) * int(size)
-    except sqlite3.Error:
+        return path.stat().st_size
+    except OSError:
         return 0
 
 
-def save(store: Path, key: str, conn: sqlite3.Connection, st: os.stat_result) -> bool:
-    """Write an index to the cache: temporary file, fsync, rename, then its stamp. One writer per
-    store at a time (a second one gives way). False when nothing was written (no room, no rights)."""
+def save(store: Path, key: str, tmp: Path, st: os.stat_result) -> bool:
+    """Put a built index in place: fsync the temporary file, rename it, then write its stamp.
+    One writer per store at a time (a second one gives way, and its file is removed). False when
+    nothing was saved (no room, no rights, another writer)."""
     from filelock import FileLock, Timeout
 
     index, stamp_path, lock = paths(store)
     try:
-        index.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(lock, timeout=0):
             _clean_temporaries(index.parent)
-            tmp = index.parent / f".build-{os.getpid()}-{index.name}"
             try:
-                blob = conn.serialize()
-                with open(tmp, "wb") as handle:
-                    handle.write(blob)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                del blob
+                fd = os.open(tmp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
                 try:
                     stamp_path.unlink()  # an index is never read without the stamp that vouches for it
                 except FileNotFoundError:
@@ -313,7 +371,11 @@ def save(store: Path, key: str, conn: sqlite3.Connection, st: os.stat_result) ->
                     tmp.unlink()
                 except FileNotFoundError:
                     pass
-    except (Timeout, OSError, sqlite3.Error, MemoryError):
+    except (Timeout, OSError):
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
         return False
     return True
 
@@ -356,6 +418,8 @@ def _clean_temporaries(folder: Path) -> None:
             pid = int(parts[1])
         except (IndexError, ValueError):
             pid = -1
+        if pid == os.getpid() and any(entry.path == str(p[2]) for p in _PENDING):
+            continue  # this run's own index, not yet saved
         if pid == os.getpid() or (pid > 0 and _alive(pid)):
             try:  # a live pid may be a reused one: a day-old temporary file is stale anyway
                 if time.time() - entry.stat().st_mtime < 86400:

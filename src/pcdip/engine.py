@@ -37,28 +37,34 @@ SEP = "\x1f"  # between the items of a text column; validated text holds no cont
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE events (
-    pos INTEGER PRIMARY KEY,      -- timeline order
+    pos INTEGER PRIMARY KEY,      -- the event's place in the store file
     id TEXT NOT NULL UNIQUE,
     start_day INTEGER NOT NULL,   -- proleptic Gregorian ordinals of the span's first and last day
     end_day INTEGER NOT NULL,
     year INTEGER NOT NULL,        -- the year the span starts in
     actors TEXT NOT NULL,         -- actor_key(): folded, word starts marked, SEP between actors
-    haystack TEXT NOT NULL,       -- search_key(): folded title, summary and actors, SEP between them
+    haystack TEXT NOT NULL        -- search_key(): folded title, summary and actors, SEP between them
+);
+CREATE TABLE docs (
+    pos INTEGER PRIMARY KEY,
     json TEXT NOT NULL,           -- the exported event object, as `export --format ndjson` writes it
     crc INTEGER NOT NULL          -- CRC-32 of json's UTF-8 bytes
 );
+CREATE TABLE timeline (ord INTEGER PRIMARY KEY, pos INTEGER NOT NULL);  -- start, end, id order
 CREATE TABLE event_countries (code TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (code, pos)) WITHOUT ROWID;
 CREATE TABLE event_themes (theme TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (theme, pos)) WITHOUT ROWID;
 CREATE TABLE event_related (target TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (target, pos)) WITHOUT ROWID;
 CREATE TABLE country_regions (code TEXT PRIMARY KEY, region TEXT) WITHOUT ROWID;
 """
 INDEXES = """
+CREATE UNIQUE INDEX timeline_pos ON timeline (pos);
 CREATE INDEX events_start ON events (start_day);
 CREATE INDEX events_end ON events (end_day);
 CREATE INDEX event_countries_pos ON event_countries (pos);
 CREATE INDEX event_themes_pos ON event_themes (pos);
 """
-TABLES = ("meta", "events", "event_countries", "event_themes", "event_related", "country_regions")
+TABLES = ("meta", "events", "docs", "timeline", "event_countries", "event_themes", "event_related", "country_regions")
+PRAGMAS = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;"
 
 
 class DamagedIndexError(Exception):
@@ -73,31 +79,67 @@ def dumps(value: Any) -> str:
 
 # --- building ---------------------------------------------------------------------------------
 
+class Builder:
+    """Fills an empty database with the index of validated events, given in batches in file order.
+
+    Each batch is turned into rows and written at once, so the events need not all be held: a
+    cold start validates a large store a few thousand events at a time and indexes each batch
+    before the next. `finish` puts the events in timeline order and adds the indexes.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        conn.executescript(PRAGMAS + SCHEMA)
+        self.keys: list[tuple[int, int, str, int]] = []
+        self.codes: set[str] = set()
+
+    def add(self, events: Iterable[Event]) -> None:
+        rows, docs, countries, themes, related = [], [], [], [], []
+        pos = len(self.keys)
+        for e in events:
+            text = dumps(e.to_dict())
+            start, end = e.start_day.toordinal(), e.end_day.toordinal()
+            rows.append((pos, e.id, start, end, e.date.year, actor_key(e.actors), search_key([e.title, e.summary, *e.actors])))
+            docs.append((pos, text, zlib.crc32(text.encode("utf-8"))))
+            countries += [(c, pos) for c in e.countries]
+            themes += [(t, pos) for t in e.themes]
+            related += [(r, pos) for r in e.related]
+            self.keys.append((start, end, e.id, pos))
+            self.codes.update(e.countries)
+            pos += 1
+        self.conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        self.conn.executemany("INSERT INTO docs VALUES (?, ?, ?)", docs)
+        self.conn.executemany("INSERT INTO event_countries VALUES (?, ?)", countries)
+        self.conn.executemany("INSERT INTO event_themes VALUES (?, ?)", themes)
+        self.conn.executemany("INSERT INTO event_related VALUES (?, ?)", related)
+
+    def reset(self) -> None:
+        """Forget every event added (the store is being read again from the start)."""
+        for table in TABLES:
+            self.conn.execute(f"DELETE FROM {table}")
+        self.keys.clear()
+        self.codes.clear()
+
+    def finish(self, header: dict[str, Any], meta: dict[str, str] | None = None) -> int:
+        from . import countries
+
+        self.keys.sort()
+        self.conn.executemany("INSERT INTO timeline VALUES (?, ?)", ((ord_, key[3]) for ord_, key in enumerate(self.keys)))
+        self.conn.executemany("INSERT INTO country_regions VALUES (?, ?)", ((c, countries.get(c).region) for c in sorted(self.codes)))
+        self.conn.executescript(INDEXES)
+        info = {"format": str(FORMAT), "events": str(len(self.keys)), "header": json.dumps(header), **(meta or {})}
+        self.conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(info.items()))
+        self.conn.commit()
+        n = len(self.keys)
+        self.keys = []
+        return n
+
+
 def build(conn: sqlite3.Connection, events: Iterable[Event], header: dict[str, Any], meta: dict[str, str] | None = None) -> int:
     """Fill an empty database with the index of validated events; return how many."""
-    from . import countries
-
-    conn.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
-    conn.executescript(SCHEMA)
-    ordered = sorted(events, key=lambda e: e.sort_key())
-    rows = []
-    codes: set[str] = set()
-    for pos, e in enumerate(ordered):
-        text = dumps(e.to_dict())
-        rows.append((pos, e.id, e.start_day.toordinal(), e.end_day.toordinal(), e.date.year, actor_key(e.actors),
-                     search_key([e.title, e.summary, *e.actors]), text, zlib.crc32(text.encode("utf-8"))))
-        codes.update(e.countries)
-    conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    del rows
-    conn.executemany("INSERT INTO event_countries VALUES (?, ?)", ((c, pos) for pos, e in enumerate(ordered) for c in e.countries))
-    conn.executemany("INSERT INTO event_themes VALUES (?, ?)", ((t, pos) for pos, e in enumerate(ordered) for t in e.themes))
-    conn.executemany("INSERT INTO event_related VALUES (?, ?)", ((r, pos) for pos, e in enumerate(ordered) for r in e.related))
-    conn.executemany("INSERT INTO country_regions VALUES (?, ?)", ((c, countries.get(c).region) for c in sorted(codes)))
-    conn.executescript(INDEXES)
-    info = {"format": str(FORMAT), "events": str(len(ordered)), "header": json.dumps(header), **(meta or {})}
-    conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(info.items()))
-    conn.commit()
-    return len(ordered)
+    builder = Builder(conn)
+    builder.add(events)
+    return builder.finish(header, meta)
 
 
 def memory_engine(events: Iterable[Event], header: dict[str, Any]) -> Engine:
@@ -157,6 +199,8 @@ class Profile:
 
 
 _NEVER = "0"  # a WHERE term no row meets
+# The events in timeline order, with their filter columns (e) and exported text (d).
+_ORDERED = "timeline t JOIN events e ON e.pos = t.pos JOIN docs d ON d.pos = t.pos"
 
 
 def _where(filters: Filters) -> tuple[str, list[Any]]:
@@ -164,27 +208,27 @@ def _where(filters: Filters) -> tuple[str, list[Any]]:
     where: list[str] = []
     args: list[Any] = []
     if filters.start is not None:
-        where.append("end_day >= ?")
+        where.append("e.end_day >= ?")
         args.append(filters.start.lower.toordinal())
     if filters.end is not None:
-        where.append("start_day <= ?")
+        where.append("e.start_day <= ?")
         args.append(filters.end.upper.toordinal())
     if filters.countries:
-        where.append(f"pos IN (SELECT pos FROM event_countries WHERE code IN ({','.join('?' * len(filters.countries))}))")
+        where.append(f"e.pos IN (SELECT pos FROM event_countries WHERE code IN ({','.join('?' * len(filters.countries))}))")
         args += list(filters.countries)
     if filters.region is not None:
         from .countries import codes_in_region
 
         codes = codes_in_region(filters.region)
-        where.append(f"pos IN (SELECT pos FROM event_countries WHERE code IN ({','.join('?' * len(codes)) or 'NULL'}))")
+        where.append(f"e.pos IN (SELECT pos FROM event_countries WHERE code IN ({','.join('?' * len(codes)) or 'NULL'}))")
         args += codes
     if filters.themes:
         marks = ",".join("?" * len(filters.themes))
         if filters.all_themes:
-            where.append(f"pos IN (SELECT pos FROM event_themes WHERE theme IN ({marks}) GROUP BY pos HAVING COUNT(*) = ?)")
+            where.append(f"e.pos IN (SELECT pos FROM event_themes WHERE theme IN ({marks}) GROUP BY pos HAVING COUNT(*) = ?)")
             args += [*filters.themes, len(set(filters.themes))]
         else:
-            where.append(f"pos IN (SELECT pos FROM event_themes WHERE theme IN ({marks}))")
+            where.append(f"e.pos IN (SELECT pos FROM event_themes WHERE theme IN ({marks}))")
             args += list(filters.themes)
     for column, needle in (("actors", filters.actor_needle()), ("haystack", filters.search_needle())):
         if needle is None:
@@ -192,10 +236,10 @@ def _where(filters: Filters) -> tuple[str, list[Any]]:
         if needle is False:  # text that no validated event can hold (a lone surrogate, a control character)
             where.append(_NEVER)
         elif column == "actors":
-            where.append("actors != '' AND instr(actors, ?) > 0")
+            where.append("e.actors != '' AND instr(e.actors, ?) > 0")
             args.append(needle)
         else:
-            where.append("instr(haystack, ?) > 0")
+            where.append("instr(e.haystack, ?) > 0")
             args.append(needle)
     return (" WHERE " + " AND ".join(where)) if where else "", args
 
@@ -276,7 +320,7 @@ class Engine:
 
     def _select_sql(self, filters: Filters) -> tuple[str, list[Any]]:
         where, args = _where(filters)
-        sql = f"SELECT json, crc FROM events{where} ORDER BY pos{' DESC' if filters.reverse else ''}"
+        sql = f"SELECT d.json, d.crc FROM {_ORDERED}{where} ORDER BY t.ord{' DESC' if filters.reverse else ''}"
         if filters.limit is not None:
             sql += " LIMIT ?"
             args.append(min(filters.limit, SQL_MAX_INT))
@@ -301,7 +345,7 @@ class Engine:
 
     def count(self, filters: Filters = Filters()) -> int:
         where, args = _where(filters)
-        sql = f"SELECT COUNT(*) FROM events{where}"
+        sql = f"SELECT COUNT(*) FROM events e{where}"
         n = int(self._query(sql, args)[0][0])
         return n if filters.limit is None else min(n, filters.limit)
 
@@ -311,14 +355,23 @@ class Engine:
         """The event with this id, or None (a key lookup)."""
         if not _encodable(event_id):
             return None
-        found = list(self._rows("SELECT json, crc FROM events WHERE id = ?", (event_id,)))
+        found = list(self._rows("SELECT d.json, d.crc FROM events e JOIN docs d ON d.pos = e.pos WHERE e.id = ?", (event_id,)))
         return Record(found[0][1]) if found else None
+
+    def existing_ids(self, candidates: Iterable[str]) -> set[str]:
+        """Which of these ids an event of the store has (a key lookup each)."""
+        found: set[str] = set()
+        wanted = [c for c in dict.fromkeys(candidates) if _encodable(c)]
+        for k in range(0, len(wanted), 500):
+            chunk = wanted[k : k + 500]
+            found.update(row[0] for row in self._query(f"SELECT id FROM events WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        return found
 
     def ids(self, prefix: str = "", limit: int | None = None) -> list[str]:
         """Ids starting with `prefix`, in timeline order."""
         if not _encodable(prefix):
             return []
-        sql = "SELECT id FROM events WHERE substr(id, 1, ?) = ? ORDER BY pos"
+        sql = f"SELECT e.id FROM {_ORDERED} WHERE substr(e.id, 1, ?) = ? ORDER BY t.ord"
         args: list[Any] = [len(prefix), prefix]
         if limit is not None:
             sql += " LIMIT ?"
@@ -329,14 +382,14 @@ class Engine:
         """(events this one names in `related`, in its order; events that name this one, in timeline order)."""
         answers = [r for r in (self.get(i) for i in event.related) if r is not None]
         answered_by = [Record(v) for _, v in self._rows(
-            "SELECT json, crc FROM events WHERE pos IN (SELECT pos FROM event_related WHERE target = ?) ORDER BY pos", (event.id,))]
+            f"SELECT d.json, d.crc FROM {_ORDERED} WHERE e.pos IN (SELECT pos FROM event_related WHERE target = ?) ORDER BY t.ord", (event.id,))]
         return answers, answered_by
 
     # -- aggregates ------------------------------------------------------------------------------
 
     def _in_selection(self, filters: Filters) -> tuple[str, list[Any]]:
         where, args = _where(filters)
-        return f"pos IN (SELECT pos FROM events{where})", args
+        return f"pos IN (SELECT e.pos FROM events e{where})", args
 
     def theme_counts(self, filters: Filters = Filters()) -> dict[str, int]:
         """Events of each theme among the selected ones, most first (ties in declared order)."""
@@ -354,22 +407,23 @@ class Engine:
         """Counts per year (every year of the range, zeros included), theme, region and country."""
         from . import countries as _countries
 
+        from dataclasses import replace
+
+        filters = replace(filters, limit=None, reverse=False)
         where, args = _where(filters)
-        total = self.count(Filters(**{**filters.__dict__, "limit": None}))
+        total = self.count(filters)
         first = last = None
         if total:
-            first_row = self._query(f"SELECT json, crc FROM events{where} ORDER BY pos LIMIT 1", args)
-            last_row = self._query(f"SELECT json, crc FROM events{where} ORDER BY pos DESC LIMIT 1", args)
-            first = self._checked(first_row)["date"]
-            last = self._checked(last_row)["date"]
-        years = dict(self._query(f"SELECT year, COUNT(*) FROM events{where} GROUP BY year", args))
+            first = next(self._rows(f"SELECT d.json, d.crc FROM {_ORDERED}{where} ORDER BY t.ord LIMIT 1", args))[1]["date"]
+            last = next(self._rows(f"SELECT d.json, d.crc FROM {_ORDERED}{where} ORDER BY t.ord DESC LIMIT 1", args))[1]["date"]
+        years = dict(self._query(f"SELECT e.year, COUNT(*) FROM events e{where} GROUP BY e.year", args))
         span = range(min(years), max(years) + 1) if years else range(0)
         cond, cargs = self._in_selection(filters)
         regions = dict(self._query(
             f"SELECT coalesce(r.region, '—'), COUNT(DISTINCT ec.pos) FROM event_countries ec JOIN country_regions r ON r.code = ec.code "
             f"WHERE ec.code != 'CN' AND ec.{cond} GROUP BY 1", cargs))
-        unplaced = self._query(f"SELECT COUNT(*) FROM events{where}{' AND' if where else ' WHERE'} "
-                               "pos NOT IN (SELECT pos FROM event_countries WHERE code != 'CN')", args)[0][0]
+        unplaced = self._query(f"SELECT COUNT(*) FROM events e{where}{' AND' if where else ' WHERE'} "
+                               "e.pos NOT IN (SELECT pos FROM event_countries WHERE code != 'CN')", args)[0][0]
         if unplaced:
             regions["(global or China)"] = unplaced
         by_country = self.country_counts(filters)
@@ -385,13 +439,6 @@ class Engine:
                 for code, n in sorted(by_country.items(), key=lambda kv: (-kv[1], _countries.name(kv[0])))[:top]
             ],
         }
-
-    def _checked(self, rows: list[tuple[Any, ...]]) -> dict[str, Any]:
-        try:
-            return self._decode(*rows[0])
-        except DamagedIndexError:
-            self._damaged()
-            raise
 
     def profile(self, code: str, filters: Filters = Filters()) -> Profile:
         """A country's profile: its events (other filters applied), theme counts and pushback."""

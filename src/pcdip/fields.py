@@ -9,7 +9,7 @@ EVENT_FIELDS: tuple[str, ...] = (
     "id", "date", "end", "title", "summary", "countries", "place", "themes",
     "actors", "figures", "note", "related", "sources", "provenance",
 )
-SOURCE_FIELDS: tuple[str, ...] = ("title", "publisher", "url", "published", "archive_url", "accessed")
+SOURCE_FIELDS: tuple[str, ...] = ("title", "publisher", "url", "published", "undated", "archive_url", "accessed")
 FIGURE_FIELDS: tuple[str, ...] = ("name", "value", "qualifier", "unit")
 PLACE_FIELDS: tuple[str, ...] = ("name", "latitude", "longitude")
 PROVENANCE_FIELDS: tuple[str, ...] = ("added", "basis", "checked")

@@ -75,9 +75,23 @@ def _http_url(value: str) -> str:
     return check_url(value)
 
 
+# The common case, checked without a parser: an http(s) scheme, a plain host name, then a path,
+# query or fragment of characters that need no checking. Anything else goes through urlsplit.
+_PLAIN_URL = re.compile(r"(?i:https?)://[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?:[/?#][^\x00-\x20\x7f-\x9f\"'<>`\\@]*)?")
+
+
 def check_url(value: str) -> str:
     """An http(s) URL as a parser reads it: scheme http or https (any case), a host, no user
     information, no whitespace, quotes or control characters. Raises ValueError saying which."""
+    from urllib.parse import urlsplit
+
+    if len(value) <= MAX_URL and _PLAIN_URL.fullmatch(value):
+        return value
+    return check_url_parsed(value)
+
+
+def check_url_parsed(value: str) -> str:
+    """check_url without the fast path (the tests hold the two against each other)."""
     from urllib.parse import urlsplit
 
     if len(value) > MAX_URL:
@@ -151,8 +165,15 @@ class Source(_Model):
     publisher: Line
     url: Url
     published: PartialDate | None = None
+    undated: bool = Field(default=False, description="the page shows no publication date (so none is recorded, and --strict asks for none)")
     archive_url: Url | None = None
     accessed: PartialDate | None = None
+
+    @model_validator(mode="after")
+    def _dated_or_not(self) -> Source:
+        if self.undated and self.published is not None:
+            raise ValueError("has both `published` and `undated = true`; keep the date, or remove it and keep `undated`")
+        return self
 
 
 RELEASE = re.compile(r"[0-9]+\.[0-9]+(?:\.[0-9]+)?")
@@ -256,6 +277,7 @@ class Event(_Model):
                     "publisher": s.publisher,
                     "url": s.url,
                     "published": s.published.text if s.published else None,
+                    "undated": s.undated,
                     "archive_url": s.archive_url,
                     "accessed": s.accessed.text if s.accessed else None,
                 }

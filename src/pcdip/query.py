@@ -66,17 +66,14 @@ _WORD = "\x1e"  # marks the start of a word in actor_key() forms
 _IMPOSSIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+# A word starts at a letter or digit (str.isalnum, which is what [^\W_] matches) that follows
+# anything else, or the start of the text.
+_WORD_START = re.compile(r"(?<![^\W_])(?=[^\W_])")
+
+
 def mark_words(text: str) -> str:
-    """Folded text with _WORD before the first character of every word (a letter or digit after
-    anything else, or at the start)."""
-    out: list[str] = []
-    previous = ""
-    for ch in text.casefold():
-        if ch.isalnum() and not previous.isalnum():
-            out.append(_WORD)
-        out.append(ch)
-        previous = ch
-    return "".join(out)
+    """Folded text with _WORD before the first character of every word."""
+    return _WORD_START.sub(_WORD, text.casefold())
 
 
 def actor_key(actors: Sequence[str]) -> str:

@@ -23,13 +23,14 @@ def _date(text: str | None) -> PartialDate | None:
 
 
 class SourceRecord:
-    __slots__ = ("accessed", "archive_url", "published", "publisher", "title", "url")
+    __slots__ = ("accessed", "archive_url", "published", "publisher", "title", "undated", "url")
 
     def __init__(self, d: Mapping[str, Any]) -> None:
         self.title: str = d["title"]
         self.publisher: str = d["publisher"]
         self.url: str = d["url"]
         self.published = _date(d.get("published"))
+        self.undated: bool = bool(d.get("undated", False))
         self.archive_url: str | None = d.get("archive_url")
         self.accessed = _date(d.get("accessed"))
 
@@ -71,22 +72,50 @@ class ProvenanceRecord:
 class Record:
     """One validated event, read from the engine: the attributes of `models.Event`, without pydantic."""
 
-    __slots__ = ("__dict__", "_d", "actors", "countries", "date", "end", "id", "note", "related", "summary", "themes", "title")
+    __slots__ = ("__dict__", "_d", "id")
 
     def __init__(self, d: dict[str, Any]) -> None:
         self._d = d
         self.id: str = d["id"]
-        self.date: PartialDate = parse_date(d["date"])
-        self.end = _date(d.get("end"))
-        self.title: str = d["title"]
-        self.summary: str = d["summary"]
-        self.countries: list[str] = d["countries"]
-        self.themes: list[str] = d["themes"]
-        self.actors: list[str] = d["actors"]
-        self.note: str | None = d.get("note")
-        self.related: list[str] = d["related"]
 
-    # Nested parts are built only when a view or exporter asks for them.
+    # Everything is read from the dict when a view or exporter first asks for it: an export that
+    # only needs the dict (CSV, JSON) never parses a date.
+    @cached_property
+    def date(self) -> PartialDate:
+        return parse_date(self._d["date"])
+
+    @cached_property
+    def end(self) -> PartialDate | None:
+        return _date(self._d.get("end"))
+
+    @property
+    def title(self) -> str:
+        return self._d["title"]  # type: ignore[no-any-return]
+
+    @property
+    def summary(self) -> str:
+        return self._d["summary"]  # type: ignore[no-any-return]
+
+    @property
+    def countries(self) -> list[str]:
+        return self._d["countries"]  # type: ignore[no-any-return]
+
+    @property
+    def themes(self) -> list[str]:
+        return self._d["themes"]  # type: ignore[no-any-return]
+
+    @property
+    def actors(self) -> list[str]:
+        return self._d["actors"]  # type: ignore[no-any-return]
+
+    @property
+    def note(self) -> str | None:
+        return self._d.get("note")
+
+    @property
+    def related(self) -> list[str]:
+        return self._d["related"]  # type: ignore[no-any-return]
+
     @cached_property
     def sources(self) -> list[SourceRecord]:
         return [SourceRecord(s) for s in self._d["sources"]]

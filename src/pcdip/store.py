@@ -6,7 +6,7 @@ import gc
 import os
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,13 +68,40 @@ def read_bytes(path: Path) -> bytes:
         raise StoreError(f"{path}: cannot read the store: {exc.strerror or exc}") from None
 
 
-def parse_toml(data: bytes, path: Path) -> dict[str, Any]:
+BOM = b"\xef\xbb\xbf"
+ENV_PARSER = "PCDIP_TOML"  # "tomllib" to parse with the standard library only
+
+
+def decode(data: bytes, path: Path) -> str:
+    """The store's text: UTF-8, a leading byte-order mark dropped (editors on Windows write one)."""
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise StoreError(f"{path}:{line}: not UTF-8 text (byte {exc.start}); save the store as UTF-8") from None
+
+
+def _fast_parser() -> Any:
+    """toml-rs (a compiled TOML 1.0 parser, several times faster than tomllib) when installed."""
+    if os.environ.get(ENV_PARSER) == "tomllib":
+        return None
     try:
+        import toml_rs
+    except ImportError:
+        return None
+    return toml_rs
+
+
+def toml_loads(text: str, path: Path) -> dict[str, Any]:
+    """Parse TOML text: with toml-rs where installed, else tomllib; a syntax error is always
+    reported by tomllib (file, line and column), so the message does not depend on the parser."""
+    fast = _fast_parser()
+    try:
+        if fast is not None:
+            try:
+                return fast.loads(text, toml_version="1.0.0")  # type: ignore[no-any-return]
+            except (ValueError, TypeError):
+                pass  # let tomllib give (or refute) the error, with its position
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
@@ -82,17 +109,84 @@ def parse_toml(data: bytes, path: Path) -> dict[str, Any]:
         where = f"{path}:{m.group(1)}:{m.group(2)}" if m else str(path)
         msg = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", msg)
         raise StoreError(f"{where}: TOML syntax error: {msg}") from None
+    except RecursionError:
+        raise StoreError(f"{path}: a value is nested too deeply (arrays or tables inside one another); a store needs at most a few levels") from None
+
+
+def parse_toml(data: bytes, path: Path) -> dict[str, Any]:
+    return toml_loads(decode(data, path), path)
 
 
 def event_lines(data: bytes) -> list[int]:
-    """Line number of each `[[events]]` header, in order: event i starts at line event_lines[i]."""
+    """Line number of each `[[events]]` header, in order, read from the parsed document: a header
+    written `[[ "events" ]]` counts, and `[[events]]` inside a multi-line string does not."""
+    text = data.decode("utf-8-sig", "replace")
+    fast = _fast_parser()
+    if fast is not None:
+        try:
+            meta = fast.load_with_metadata(text, toml_version="1.0.0").meta
+            items = meta["nodes"]["events"]["value"]
+            return [item["value_line"] if isinstance(item["value_line"], int) else item["value_line"][0] for item in items]
+        except (KeyError, TypeError, ValueError, IndexError, RecursionError):
+            pass
+    return scan_event_lines(text)
+
+
+def scan_event_lines(text: str) -> list[int]:
+    """`event_lines` without toml-rs: a scan that knows TOML's strings and comments."""
     lines: list[int] = []
-    line, last = 1, 0
-    for m in _EVENT_HEADER.finditer(data):
-        line += data.count(b"\n", last, m.start())
-        last = m.start()
-        lines.append(line)
+    i, n, line, line_start = 0, len(text), 1, True
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line, line_start, i = line + 1, True, i + 1
+            continue
+        if c in " \t\r":
+            i += 1
+            continue
+        if c == "#":
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        if line_start and text.startswith("[[", i):
+            j = text.find("]]", i)
+            if j > 0 and text[i + 2 : j].strip() in ("events", '"events"', "'events'"):
+                lines.append(line)
+            line_start = False
+            i = i + 2 if j < 0 else j + 2
+            continue
+        line_start = False
+        for quote in ('"""', "'''"):
+            if text.startswith(quote, i):
+                j = i + 3
+                while True:
+                    j = text.find(quote, j)
+                    if j < 0:
+                        return lines  # unterminated: the parser reports it
+                    if quote == "'''" or _unescaped(text, j):
+                        break
+                    j += 1
+                while text.startswith(quote[0], j + 3):  # up to two quotes may close the content
+                    j += 1
+                line += text.count("\n", i, j + 3)
+                i = j + 3
+                break
+        else:
+            if c in "\"'":
+                j = i + 1
+                while j < n and text[j] != c and text[j] != "\n":
+                    j += 2 if c == '"' and text[j] == "\\" else 1
+                i = j + 1
+            else:
+                i += 1
     return lines
+
+
+def _unescaped(text: str, j: int) -> bool:
+    k = j - 1
+    while k >= 0 and text[k] == "\\":
+        k -= 1
+    return (j - 1 - k) % 2 == 0
 
 
 def error_location(loc: tuple[Any, ...]) -> str:
@@ -129,12 +223,17 @@ class Problem:
 
 
 def validate_raw(
-    raw: dict[str, Any], path: Path, data: bytes = b"", batches: Iterator[list[Any]] | None = None
+    raw: dict[str, Any], path: Path, data: bytes = b"", batches: Iterator[list[Any]] | None = None,
+    *, sink: Callable[[list[Event]], None] | None = None, owned: bool = False,
 ) -> tuple[Store | None, list[Problem]]:
     """Validate a parsed store; return the Store (if valid) and every problem found.
 
     The events are `raw["events"]`, or, when the store was parsed in pieces, the lists `batches`
-    yields in file order.
+    yields in file order. With `sink`, each batch of validated events is handed to it (in file
+    order) instead of being kept: the Store returned then holds no events, and the caller must
+    discard what it built if problems are returned. With `owned`, `raw["events"]` may be emptied
+    as it is validated (it belongs to the caller's parse, not to a library user), which keeps
+    the peak memory down.
     """
     from pydantic import TypeAdapter
     from pydantic import ValidationError as PydanticError
@@ -145,9 +244,20 @@ def validate_raw(
     lines: list[int] | None = None  # found only when a problem needs locating
 
     version = raw.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if type(version) is not int or version != SCHEMA_VERSION:
         got = "missing" if version is None else repr(version)
         problems.append(Problem(path, None, None, "schema_version", f"{got}; this pcdip reads schema_version = {SCHEMA_VERSION}"))
+    from pydantic import TypeAdapter as _Adapter
+
+    from .models import Line as _Line
+    from .models import Text as _Text
+
+    for key, kind in (("title", _Line), ("description", _Text)):
+        if raw.get(key) is not None:
+            try:
+                _Adapter(kind).validate_python(raw[key], strict=True)
+            except PydanticError as exc:
+                problems += [Problem(path, None, None, key, error_message(err)) for err in exc.errors()]
     unknown = sorted(set(raw) - {"schema_version", "title", "description", "themes", "events"})
     for key in unknown:
         problems.append(Problem(path, None, None, key, "is not a top-level key of a store (schema_version, title, description, themes, events)"))
@@ -172,6 +282,8 @@ def validate_raw(
     if not isinstance(raw_events, list):
         problems.append(Problem(path, None, None, "events", "must be an array of [[events]] tables"))
         raw_events = []
+    if not owned:
+        raw_events = list(raw_events)  # never empty a caller's list
 
     def line_of(i: int) -> int | None:
         nonlocal lines
@@ -184,7 +296,7 @@ def validate_raw(
         # and the validated forms, not their sum.
         for begin in range(0, len(raw_events), _CHUNK):
             chunk = raw_events[begin : begin + _CHUNK]
-            raw_events[begin : begin + _CHUNK] = [None] * len(chunk)
+            raw_events[begin : begin + _CHUNK] = [None] * len(chunk)  # a copy unless `owned`
             yield chunk
 
     raw_ids: list[str] = []  # the id (or "#n") of every raw event, for messages
@@ -193,6 +305,9 @@ def validate_raw(
         return raw_ids[i]
 
     events: list[Event] = []
+    # What the checks across events need (id, themes, related) of each valid event, when the
+    # events themselves go to `sink`.
+    summaries: list[_Summary] = []
     positions: list[int] = []  # index in the store of each validated event
     adapter = TypeAdapter(list[Event])
     start = 0
@@ -202,8 +317,9 @@ def validate_raw(
                 item["id"] if isinstance(item, dict) and isinstance(item.get("id"), str) else f"#{start + j + 1}"
                 for j, item in enumerate(chunk)
             ]
+            valid: list[Event]
             try:
-                events += adapter.validate_python(chunk)
+                valid = adapter.validate_python(chunk)
                 positions += range(start, start + len(chunk))
             except PydanticError as exc:
                 bad: set[int] = set()
@@ -216,15 +332,23 @@ def validate_raw(
                     bad.add(j)
                     problems.append(Problem(path, line_of(start + j), id_of(start + j), error_location(loc[1:]), error_message(err)))
                 # Keep checking the valid ones across events, so that every problem is reported at once.
+                valid = []
                 for j, item in enumerate(chunk):
                     if j not in bad:
-                        events.append(Event.model_validate(item))
+                        valid.append(Event.model_validate(item))
                         positions.append(start + j)
+            if sink is None:
+                events += valid
+            else:
+                summaries += [_Summary(e.id, e.themes, e.related) for e in valid]
+                if not problems:
+                    sink(valid)
             start += len(chunk)
-            del chunk
+            del chunk, valid
 
-    invalid_ids = set(raw_ids) - {e.id for e in events}
-    for j, event_id, field, message in check_events(events, themes, present_ids=invalid_ids):
+    checked: list[Any] = events if sink is None else summaries
+    invalid_ids = set(raw_ids) - {e.id for e in checked}
+    for j, event_id, field, message in check_events(checked, themes, present_ids=invalid_ids):
         problems.append(Problem(path, line_of(positions[j]), event_id, field, message))
 
     if problems:
@@ -233,13 +357,21 @@ def validate_raw(
     return Store.model_construct(schema_version=SCHEMA_VERSION, title=raw.get("title"), description=raw.get("description"), themes=themes, events=events), []
 
 
+@dataclass(frozen=True, slots=True)
+class _Summary:
+    id: str
+    themes: list[str]
+    related: list[str]
+
+
 def load_store(path: str | os.PathLike[str] | None = None) -> Store:
     """Read, parse and validate a store; raise StoreError or ValidationError (listing every problem)."""
     where = locate(path)
     return parse_store(read_bytes(where), where)
 
 
-def parse_store(data: bytes, where: Path, *, freeze: bool = False) -> Store:
+def parse_store(data: bytes, where: Path, *, freeze: bool = False, sink: Callable[[list[Event]], None] | None = None,
+                reset: Callable[[], None] | None = None) -> Store:
     """Parse and validate a store's bytes, with the cyclic garbage collector paused throughout.
 
     The parsed tables and the models are many small objects: collecting them while they are built
@@ -247,6 +379,10 @@ def parse_store(data: bytes, where: Path, *, freeze: bool = False) -> Store:
     process ends soon) the survivors are then moved out of later collections; a library caller's
     process is left as it was. A large store is parsed a few thousand
     `[[events]]` tables at a time (see _pieces), so that its raw tables never all exist at once.
+
+    With `sink`, validated events go to it batch by batch and are not kept (see validate_raw);
+    `reset` is called if the batches given so far must be forgotten (a store that turned out not
+    to split into pieces is parsed again whole).
     """
     with _gc_paused():
         pieces = _pieces(data, where)
@@ -254,12 +390,14 @@ def parse_store(data: bytes, where: Path, *, freeze: bool = False) -> Store:
         if pieces is not None:
             header, batches = pieces
             try:
-                store, problems = validate_raw(header, where, data, batches)
+                store, problems = validate_raw(header, where, data, batches, sink=sink, owned=True)
             except _Unsplittable:
                 store = None
                 pieces = None
+                if reset is not None:
+                    reset()
         if pieces is None:
-            store, problems = validate_raw(parse_toml(data, where), where, data)
+            store, problems = validate_raw(parse_toml(data, where), where, data, sink=sink, owned=True)
         if store is not None and freeze:
             gc.freeze()
     if store is None:
@@ -283,8 +421,8 @@ def _pieces(data: bytes, where: Path) -> tuple[dict[str, Any], Iterator[list[Any
     if len(starts) <= 2 * _CHUNK:
         return None
     try:
-        header = tomllib.loads(data[: starts[0]].decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        header = toml_loads(data[: starts[0]].decode("utf-8-sig"), where)
+    except (UnicodeDecodeError, StoreError):
         return None
     if "events" in header:
         return None
@@ -293,8 +431,8 @@ def _pieces(data: bytes, where: Path) -> tuple[dict[str, Any], Iterator[list[Any
         for k in range(0, len(starts), _CHUNK):
             end = starts[k + _CHUNK] if k + _CHUNK < len(starts) else len(data)
             try:
-                piece = tomllib.loads(data[starts[k] : end].decode("utf-8"))
-            except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+                piece = toml_loads(data[starts[k] : end].decode("utf-8"), where)
+            except (UnicodeDecodeError, StoreError):
                 raise _Unsplittable from None
             events = piece.get("events")
             if set(piece) != {"events"} or not isinstance(events, list) or len(events) != min(_CHUNK, len(starts) - k):
@@ -339,15 +477,25 @@ def locked(path: Path) -> Iterator[None]:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file in the store's folder, fsync it, and rename it over `path`."""
+    """Write `data` to a temporary file in the store's folder, fsync it, and rename it over `path`.
+
+    The temporary file is named `.NAME.PID.RANDOM.tmp`; a writer killed before the rename leaves
+    it behind, and the next writer (holding the lock) removes it. OS errors (no space, a file-size
+    limit, no rights, a read-only file system) become a StoreError: nothing was changed.
+    """
     import tempfile
+
+    from .outputs import os_reason
 
     folder = path.parent
     try:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
         mode = 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot write the store: {os_reason(exc)}; nothing was changed") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -355,13 +503,33 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
+    except OSError as exc:
+        _unlink_quietly(tmp)
+        raise StoreError(f"{path}: cannot write the store: {os_reason(exc)}; nothing was changed") from None
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        _unlink_quietly(tmp)
         raise
     _fsync_folder(folder)
+
+
+def _unlink_quietly(path: str | Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Remove the temporary files of earlier writers of this store that never finished (a killed
+    `pcdip add`). Called with the store's lock held, so no other writer can be using one."""
+    prefix, mine = f".{path.name}.", f".{path.name}.{os.getpid()}."
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(prefix) and entry.name.endswith(".tmp") and not entry.name.startswith(mine) and entry.name != f".{path.name}.lock":
+            _unlink_quietly(entry.path)
 
 
 def _umask() -> int:
@@ -392,42 +560,98 @@ def render_events(events: list[Event]) -> bytes:
     return tomli_w.dumps({"events": [event_table(e) for e in events]}).encode("utf-8")
 
 
-def append_events(path: str | os.PathLike[str] | None, events: list[Event]) -> Store:
-    """Append events to a store, all or nothing; return the new store.
+def write_target(path: Path) -> Path:
+    """The file a write to `path` must replace: a symbolic link is followed (once, to its final
+    target), so the store it names gets the events and the link stays a link."""
+    try:
+        return path.resolve(strict=True) if path.is_symlink() else path
+    except (OSError, RuntimeError):
+        raise StoreError(f"{path}: is a link that leads nowhere (or in a loop); point --store at the store itself") from None
 
-    Refuses (ValidationError listing every problem, store untouched) when the store is invalid,
-    when an id is already used, when a theme is undeclared or a `related` id unknown.
+
+@dataclass(frozen=True)
+class AppendResult:
+    """What an append did: the events added and the ids skipped as duplicates."""
+
+    added: list[str]
+    skipped: list[str]
+
+
+def append_events(path: str | os.PathLike[str] | None, events: list[Event], *, on_duplicate: str = "error") -> AppendResult:
+    """Append events to a store, all or nothing.
+
+    Only what is new is checked against the store's index (which exists only for a valid store):
+    ids unique, themes declared, `related` ids resolvable. With on_duplicate="skip", events whose
+    id is already in the store are left out (and reported) instead of rejecting the batch. The new
+    events are written with tomli-w after the store's own bytes, which stay as they were; the
+    appended text must parse on its own to exactly the new events before the store is replaced
+    (atomically, under the store's lock). Refuses (ValidationError listing every problem, store
+    untouched) an invalid store or batch, and the store installed with pcdip.
     """
     from .models import check_events
 
+    if on_duplicate not in ("error", "skip"):
+        raise ValueError(f"on_duplicate must be 'error' or 'skip', not {on_duplicate!r}")
     where = locate(path)
-    if where.resolve() == _packaged_store():
+    target = write_target(where)
+    if target.resolve() == _packaged_store():
         raise StoreError(f"{where} is the store installed with pcdip and is replaced on upgrade; "
                          "create your own with `pcdip init PATH` and pass --store PATH (or set PCDIP_STORE)")
-    with locked(where):
-        data = read_bytes(where)
-        current, problems = validate_raw(parse_toml(data, where), where, data)
-        if current is None:
-            raise ValidationError(f"{where}: the store is not valid, so nothing was written; fix it first ({len(problems)} problems):",
-                                  details=[str(p) for p in problems])
-        batch = check_events(events, current.themes, known_ids={e.id for e in current.events})
+    with locked(target):
+        remove_stale_temporaries(target)
+        data = read_bytes(target)
+        from .cache import open_engine_on
+
+        try:
+            engine = open_engine_on(target, data)
+        except ValidationError as exc:
+            raise ValidationError(f"{where}: the store is not valid, so nothing was written; fix it first ({len(exc.details)} problems):",
+                                  details=exc.details) from None
+        existing = engine.existing_ids([e.id for e in events])
+        skipped = [e.id for e in events if e.id in existing] if on_duplicate == "skip" else []
+        new = [e for e in events if e.id not in existing] if on_duplicate == "skip" else events
+        related = {r for e in new for r in e.related}
+        known = existing | engine.existing_ids(sorted(related))
+        from .models import Theme
+
+        themes = [Theme.model_validate(t.to_dict()) for t in engine.header.themes]
+        batch = check_events(new, themes, known_ids=known)
         if batch:
             raise ValidationError(
                 f"{where}: nothing was written: {len(batch)} problem{'s' if len(batch) != 1 else ''} in the new events:",
                 details=[f"event {event_id!r}: {field}: {message}" for _, event_id, field, message in batch],
             )
-        if not events:
-            return current
+        if not new:
+            return AppendResult([], skipped)
         separator = b"" if not data or data.endswith(b"\n\n") else (b"\n" if data.endswith(b"\n") else b"\n\n")
-        new_data = data + separator + render_events(events)
-        # Read the result back before it may replace the store.
-        written, problems = validate_raw(parse_toml(new_data, where), where, new_data)
-        expected = [e.to_dict() for e in [*current.events, *events]]
-        if written is None or [e.to_dict() for e in written.events] != expected:
-            details = [str(p) for p in problems] or ["the appended events did not read back as written"]
-            raise StoreError(f"{where}: the store would not read back correctly after the write, so nothing was written", details=details)
-        atomic_write(where, new_data)
-        return written
+        appended = render_events(new)
+        _check_appended(target, data, appended, new, len(engine))
+        atomic_write(target, data + separator + appended)
+        return AppendResult([e.id for e in new], skipped)
+
+
+def _check_appended(where: Path, data: bytes, appended: bytes, new: list[Event], count: int) -> None:
+    """Verify what is about to be written: the appended text parses on its own to exactly the new
+    events, and the store declares its events as `[[events]]` tables, so that appending more of
+    them extends the same array. (A store that declares them otherwise is parsed whole, appended
+    text included, and validated: slower, never wrong.)"""
+    from pydantic import TypeAdapter
+
+    from .models import Event
+
+    try:
+        back = toml_loads(appended.decode("utf-8"), where)
+        written = TypeAdapter(list[Event]).validate_python(back.get("events", []))
+    except Exception as exc:  # noqa: BLE001 - any failure to read back means: do not write
+        raise StoreError(f"{where}: the new events would not read back as written, so nothing was written ({exc})") from None
+    if set(back) != {"events"} or [e.to_dict() for e in written] != [e.to_dict() for e in new]:
+        raise StoreError(f"{where}: the new events would not read back as written, so nothing was written")
+    if len(_EVENT_HEADER.findall(data)) != count:
+        whole = data + b"\n" + appended
+        store, problems = validate_raw(parse_toml(whole, where), where, whole)
+        if store is None or [e.id for e in store.events][-len(new):] != [e.id for e in new]:
+            raise StoreError(f"{where}: the store would not read back correctly after the write, so nothing was written",
+                             details=[str(p) for p in problems])
 
 
 def init_store(path: Path, template: Store) -> None:

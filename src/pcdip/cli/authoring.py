@@ -189,9 +189,13 @@ def add(
 def import_(
     file: Annotated[str, typer.Argument(metavar="FILE|-", help="A file as `pcdip export` writes it, or - for stdin.", show_default=False)],
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="json, ndjson, csv, tsv or toml (default: from the file's extension; needed for stdin).")] = None,
+    on_duplicate: Annotated[str, typer.Option("--on-duplicate", help="An event whose id the store already has: error (reject the batch) or skip it.")] = "error",
     store: StoreOpt = None,
 ) -> None:
     """Add the events of a file, all or nothing: one problem rejects the whole batch and leaves the store as it was.
+
+    With --on-duplicate skip, events already in the store (by id) are left out and counted, so a
+    colleague's updated export can be imported again.
 
     Example: pcdip export -f csv -c Fiji | pcdip import - --format csv --store fiji.toml
     """
@@ -213,9 +217,13 @@ def import_(
             raise StoreError(f"{file}: no such file") from None
         except OSError as exc:
             raise StoreError(f"{file}: cannot read: {exc.strerror or exc}") from None
+    if on_duplicate not in ("error", "skip"):
+        raise UsageError(f"--on-duplicate {on_duplicate}: choose error or skip")
     events = parse_events(text, kind, name)
-    append_events(store, events)
-    sys.stderr.write(f"imported {len(events)} event{'s' if len(events) != 1 else ''} into {locate(store)}\n")
+    result = append_events(store, events, on_duplicate=on_duplicate)
+    n = len(result.added)
+    skipped = f"; skipped {len(result.skipped)} already in the store" if result.skipped else ""
+    sys.stderr.write(f"imported {n} event{'s' if n != 1 else ''} into {locate(store)}{skipped}\n")
 
 
 def _decode(data: bytes, name: str) -> str:

@@ -9,8 +9,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -53,14 +51,31 @@ def split_list(cell: str) -> list[str]:
     return items
 
 
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def to_cell(field: str, value: Any) -> str:
     if value is None:
         return ""
     if field in LIST_FIELDS:
         return guard(join_list(value))
     if field in JSON_FIELDS:
-        return guard(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+        return guard(_COMPACT.encode(value))
     return guard(str(value))
+
+
+def row_text(cells: Sequence[str], delimiter: str) -> str:
+    """One CSV record as the csv module's excel (or excel-tab) dialect writes it: a cell holding
+    the delimiter, a quote or a line break is quoted, quotes doubled; CRLF after the record.
+    (Several times faster than csv.writer for long cells; the tests hold the two together.)"""
+    out = []
+    for cell in cells:
+        if delimiter in cell or '"' in cell or "\n" in cell or "\r" in cell:
+            cell = '"' + cell.replace('"', '""') + '"'
+        out.append(cell)
+    if len(out) == 1 and out[0] == "":
+        out[0] = '""'  # a record of one empty cell is written as "" so that it is not a blank line
+    return delimiter.join(out) + "\r\n"
 
 
 def from_cell(field: str, cell: str) -> Any:
@@ -73,24 +88,22 @@ def from_cell(field: str, cell: str) -> Any:
     return cell if cell != "" else None
 
 
-def _write(events: Iterable[Any], fields: Sequence[str] | None, dialect: type[csv.Dialect]) -> Iterator[str]:
+def _write(events: Iterable[Any], fields: Sequence[str] | None, delimiter: str) -> Iterator[str]:
     columns = list(fields or EVENT_FIELDS)
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, dialect=dialect)
-    writer.writerow(columns)
-    for n, event in enumerate(events, 1):
+    yield row_text(columns, delimiter)
+    batch: list[str] = []
+    for event in events:
         record = event.to_dict()
-        writer.writerow([to_cell(f, record[f]) for f in columns])
-        if n % 256 == 0:
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
-    yield out.getvalue()
+        batch.append(row_text([to_cell(f, record[f]) for f in columns], delimiter))
+        if len(batch) == 256:
+            yield "".join(batch)
+            batch = []
+    yield "".join(batch)
 
 
 def write_csv(events: Iterable[Any], header: Any, fields: Sequence[str] | None = None) -> Iterator[str]:
-    return _write(events, fields, csv.excel)
+    return _write(events, fields, ",")
 
 
 def write_tsv(events: Iterable[Any], header: Any, fields: Sequence[str] | None = None) -> Iterator[str]:
-    return _write(events, fields, csv.excel_tab)
+    return _write(events, fields, "\t")

@@ -12,20 +12,28 @@ from typing import Any
 
 from .. import countries
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&\"'=^$])")
+from ..text import INVISIBLE
+
+_SPECIAL = "\\`*_{}[]()<>#+-.!|~&\"'=^$"
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+_SPLIT = re.compile("([" + re.escape(_SPECIAL) + "])")
+_LINK = str.maketrans({ch: f"%{ord(ch):02X}" for ch in " ()<>\\\"'`" + "".join(map(chr, range(0x20)))})
 
 
 def escape(text: str) -> str:
-    from ..text import INVISIBLE
-
-    text = re.sub(r"[\x00-\x1f\x7f-\x9f]+", " ", text)  # line breaks and control characters
-    text = re.sub(f"[{INVISIBLE}]", lambda m: f"U+{ord(m.group()):04X}", text)  # shown, never applied
-    return _SPECIAL.sub(r"\\\1", text.strip())
+    if _CONTROLS.search(text):
+        text = _CONTROLS.sub(" ", text)  # line breaks and control characters
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub(lambda m: f"U+{ord(m.group()):04X}", text)  # shown, never applied
+    parts = _SPLIT.split(text.strip())  # text, special, text, special, ... (faster than translate)
+    parts[1::2] = ["\\" + ch for ch in parts[1::2]]
+    return "".join(parts)
 
 
 def link_target(url: str) -> str:
     # Characters that would end or break a link destination are percent-encoded.
-    return "".join(f"%{ord(ch):02X}" if ch in " ()<>\\\"'`" or ord(ch) < 0x20 else ch for ch in url)
+    return url.translate(_LINK)
 
 
 def event_lines(event: Any, header: Any) -> list[str]:
