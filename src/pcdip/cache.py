@@ -33,7 +33,7 @@ from .records import Header
 from .store import locate, parse_store, read_bytes
 
 if TYPE_CHECKING:
-    from .models import Store
+    pass
 
 ENV_DIR = "PCDIP_CACHE_DIR"
 ENV_OFF = "PCDIP_NO_CACHE"
@@ -189,29 +189,28 @@ def _build(data: bytes, store: Path, key: str) -> tuple[sqlite3.Connection, Head
             conn = sqlite3.connect(tmp, check_same_thread=False)
         except (OSError, sqlite3.Error):
             tmp, conn = None, None
-    if conn is None:
-        conn = sqlite3.connect(":memory:", check_same_thread=False)
-    try:
-        builder = Builder(conn)
-        validated = parse_store(data, store, freeze=True, sink=builder.add, reset=builder.reset)
-        header = validated.header()
-        builder.finish(header, {"digest": key, "code": code_digest(), "store": str(store)})
-    except (sqlite3.Error, OSError) if tmp is not None else () as exc:  # no room in the cache folder: index in memory
-        del exc
-        conn.close()
-        tmp.unlink(missing_ok=True)  # type: ignore[union-attr]
-        conn = sqlite3.connect(":memory:", check_same_thread=False)
-        builder = Builder(conn)
-        validated = parse_store(data, store, freeze=True, sink=builder.add, reset=builder.reset)
-        header = validated.header()
-        builder.finish(header, {"digest": key, "code": code_digest(), "store": str(store)})
-        return conn, Header(header), None
-    except BaseException:
-        conn.close()
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
-        raise
-    return conn, Header(header), tmp
+    if conn is not None:
+        try:
+            return conn, _index_into(conn, data, store, key), tmp
+        except (sqlite3.Error, OSError):  # no room (or no rights) in the cache folder: index in memory
+            conn.close()
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
+        except BaseException:
+            conn.close()
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
+            raise
+    conn = sqlite3.connect(":memory:", check_same_thread=False)
+    return conn, _index_into(conn, data, store, key), None
+
+
+def _index_into(conn: sqlite3.Connection, data: bytes, store: Path, key: str) -> Header:
+    builder = Builder(conn)
+    validated = parse_store(data, store, freeze=True, sink=builder.add, reset=builder.reset)
+    header = validated.header()
+    builder.finish(header, {"digest": key, "code": code_digest(), "store": str(store)})
+    return Header(header)
 
 
 def open_engine(path: str | os.PathLike[str] | None = None) -> Engine:

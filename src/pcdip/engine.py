@@ -405,9 +405,9 @@ class Engine:
 
     def stats(self, filters: Filters = Filters(), top: int = 10) -> dict[str, Any]:
         """Counts per year (every year of the range, zeros included), theme, region and country."""
-        from . import countries as _countries
-
         from dataclasses import replace
+
+        from . import countries as _countries
 
         filters = replace(filters, limit=None, reverse=False)
         where, args = _where(filters)

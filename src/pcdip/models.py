@@ -83,7 +83,6 @@ _PLAIN_URL = re.compile(r"(?i:https?)://[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?
 def check_url(value: str) -> str:
     """An http(s) URL as a parser reads it: scheme http or https (any case), a host, no user
     information, no whitespace, quotes or control characters. Raises ValueError saying which."""
-    from urllib.parse import urlsplit
 
     if len(value) <= MAX_URL and _PLAIN_URL.fullmatch(value):
         return value

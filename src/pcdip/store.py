@@ -642,7 +642,7 @@ def _check_appended(where: Path, data: bytes, appended: bytes, new: list[Event],
     try:
         back = toml_loads(appended.decode("utf-8"), where)
         written = TypeAdapter(list[Event]).validate_python(back.get("events", []))
-    except Exception as exc:  # noqa: BLE001 - any failure to read back means: do not write
+    except Exception as exc:
         raise StoreError(f"{where}: the new events would not read back as written, so nothing was written ({exc})") from None
     if set(back) != {"events"} or [e.to_dict() for e in written] != [e.to_dict() for e in new]:
         raise StoreError(f"{where}: the new events would not read back as written, so nothing was written")

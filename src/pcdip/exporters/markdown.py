@@ -11,7 +11,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .. import countries
-
 from ..text import INVISIBLE
 
 _SPECIAL = "\\`*_{}[]()<>#+-.!|~&\"'=^$"
