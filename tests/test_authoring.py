@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -115,28 +116,101 @@ def test_add_without_a_terminal_names_what_is_missing(store: Path) -> None:
     assert r.err == "pcdip: error: missing --title, --summary, --theme, --source-url, --source-title, --source-publisher (on a terminal, pcdip add asks for what is missing)\n"
 
 
-def test_add_prompts_and_asks_again_on_a_terminal(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _prompted(answers: list[str]) -> Any:
     from typer.testing import CliRunner
 
-    from pcdip.cli import app, authoring
+    from pcdip.cli import app
+
+    return CliRunner().invoke(app, ["add"], input="\n".join(answers) + "\n")
+
+
+def test_add_prompts_and_asks_again_on_a_terminal(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pcdip.cli import authoring
 
     monkeypatch.setattr(authoring, "is_terminal", lambda: True)
-    answers = "\n".join([
+    result = _prompted([
         "2026-13", "2026-02",            # date: a bad one, asked again
         "",                              # end
-        "Prompted event", "Typed at a prompt.",
+        "Prompted event",
+        "2011-04-fiji-mou", "",          # id: a duplicate, asked again; then the suggested one
+        "Typed at a prompt.",
         "Fjii", "Fiji, PNG",             # countries: a typo, asked again with a suggestion
         "trainig", "Police training, joint patrols",  # themes: a typo, then names
         "Someone; Another body",         # actors
+        "",                              # note
+        "2011-04-fiji-nope", "2011-04-fiji-mou",  # related: an unknown id, then a real one
         "not a url", "https://example.org/p", "Prompt source", "Example", "",
-    ]) + "\n"
-    result = CliRunner().invoke(app, ["add"], input=answers)
+        "y",                             # another source
+        "https://example.org/q", "Second source", "Example", "2026-02-03",
+        "n",                             # no more sources
+        "y",                             # confirm
+    ])
     assert result.exit_code == 0, result.output
-    assert "month 13 does not exist" in result.output or "month 13 does not exist" in result.stderr
+    assert "month 13 does not exist" in result.output + result.stderr
+    assert "duplicate id" in result.stderr and "no event has the id '2011-04-fiji-nope'" in result.stderr
     assert "did you mean Fiji" in result.stderr and "unknown theme 'trainig' (did you mean 'training'?)" in result.stderr
     event = load_store(store).event("2026-02-prompted-event")
     assert event is not None and event.countries == ["FJ", "PG"] and event.actors == ["Someone", "Another body"]
-    assert event.themes == ["training", "joint-patrol"]
+    assert event.themes == ["training", "joint-patrol"] and event.related == ["2011-04-fiji-mou"]
+    assert [s.title for s in event.sources] == ["Prompt source", "Second source"]
+    assert "Prompted event" in result.output  # shown before the confirmation
+
+
+def test_add_declined_at_the_confirmation_writes_nothing(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pcdip.cli import authoring
+
+    monkeypatch.setattr(authoring, "is_terminal", lambda: True)
+    before = store.read_bytes()
+    result = _prompted(["2026-02", "", "Declined", "", "S.", "", "training", "", "", "", "https://example.org/p", "T", "P", "", "n", "n"])
+    assert result.exit_code == 1 and "nothing was written" in result.stderr
+    assert store.read_bytes() == before
+
+
+def test_ctrl_c_at_an_add_prompt_writes_nothing_and_exits_130(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import typer
+
+    from pcdip.cli import authoring
+
+    monkeypatch.setattr(authoring, "is_terminal", lambda: True)
+    calls = iter(["2026-02", "", "Interrupted"])
+
+    def prompt(*args: object, **kwargs: object) -> str:
+        try:
+            return next(calls)
+        except StopIteration:
+            raise typer.Abort() from None  # what Click raises for Ctrl-C at a prompt
+
+    monkeypatch.setattr(typer, "prompt", prompt)
+    before = store.read_bytes()
+    from typer.testing import CliRunner
+
+    from pcdip.cli import app
+
+    result = CliRunner().invoke(app, ["add"])
+    assert result.exit_code == 130 and result.stderr == "pcdip: error: interrupted; nothing was written\n"
+    assert store.read_bytes() == before
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("中国警察", "2024-zhongguojingcha"),
+    ("Полиция Китая", "2024-politsiya-kitaya"),
+    ("???", "2024-event"),
+    ("Fiji's police: phase two", "2024-fiji-s-police-phase-two"),
+])
+def test_ids_are_transliterated_never_just_the_date(title: str, expected: str) -> None:
+    from pcdip.cli.authoring import slugify
+
+    assert slugify("2024", title) == expected
+
+
+def test_a_non_latin_title_gets_its_own_id(store: Path) -> None:
+    args = ["add", "--date", "2024", "--summary", "S.", "-t", "training", "--source-url", "https://example.org/x",
+            "--source-title", "T", "--source-publisher", "P"]
+    assert invoke(*args, "--title", "中国警察").code == 0
+    r = invoke(*args, "--title", "Полиция Китая")
+    assert r.code == 0, r.err
+    ids = [e.id for e in load_store(store).events]
+    assert "2024-zhongguojingcha" in ids and "2024-politsiya-kitaya" in ids
 
 
 # --- import -----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -373,3 +374,47 @@ def test_show_never_breaks_a_url(tmp_path: Path, store: Path) -> None:
     r = invoke("show", "2022-12-italy-ends-patrols", "--store", str(path), env={"COLUMNS": "60"})
     assert r.code == 0
     assert f"    {long_url}" in r.out.splitlines()
+
+
+# --- usage errors, help, and the Typer internals they rely on --------------------------------
+
+
+@pytest.mark.parametrize("args, message", [
+    (("timeline", "--bogus"), "pcdip: error: No such option: --bogus (see 'pcdip timeline --help')\n"),
+    (("timeline", "--reverse", "true"), "pcdip: error: Got unexpected extra argument(s) (true) (see 'pcdip timeline --help')\n"),
+    (("nosuch",), "pcdip: error: No such command 'nosuch'. (see 'pcdip --help')\n"),
+    (("timeline", "-c"), "pcdip: error: Option '-c' requires an argument. (see 'pcdip --help')\n"),
+])
+def test_usage_errors_are_one_plain_line_and_exit_2(args: tuple[str, ...], message: str) -> None:
+    r = invoke(*args)
+    assert (r.code, r.out, r.err) == (2, "", message)
+
+
+@pytest.mark.parametrize("command", [*COMMANDS, "cache"])
+def test_help_shows_no_type_placeholders(command: str) -> None:
+    r = invoke(command, "--help")
+    assert r.code == 0
+    assert not re.search(r"<(bool|str|int|path|list\[[a-z]+\])>", r.out), r.out
+
+
+def test_typer_internals_pcdip_relies_on() -> None:
+    """pcdip.cli._compat names what it uses of Typer beyond its documented API: fail here, loudly,
+    if a Typer upgrade moves any of it (then update _compat and the pin in pyproject.toml)."""
+    import typer
+    import typer.main
+    from typer.core import TyperOption
+
+    from pcdip.cli import _compat
+    from pcdip.cli import app as the_app
+
+    assert _compat.Option is TyperOption and _compat.Abort is typer.Abort and _compat.TyperException is typer.TyperException
+    group = typer.main.get_command(the_app)
+    options = [p for p in group.commands["timeline"].params if isinstance(p, TyperOption)]  # type: ignore[attr-defined]
+    assert options
+    for option in options:
+        for name in ("opts", "is_flag", "count", "metavar", "type_descriptor"):
+            assert hasattr(option, name), name
+    assert any(_compat.takes_int(o) for o in options)  # --limit
+    assert all(hasattr(c, "name") and hasattr(c, "callback") for c in the_app.registered_commands)  # app_for's shortcut
+    r = invoke("timeline", "--bogus")  # a usage error: a TyperException with exit_code, ctx and format_message()
+    assert r.code == 2 and "No such option" in r.err

@@ -25,12 +25,70 @@ if TYPE_CHECKING:
     from ..models import Store
     from ..query import Filters
 
-EXIT_CODES = {0: "success (an empty result included)", 1: "data error: invalid or unreadable store, unknown country, theme, region or id",
-              2: "usage error: malformed option value, unknown format or field", 130: "interrupted (Ctrl-C)"}
+EXIT_CODES = {0: "success (an empty result included)", 1: "data error: invalid or unreadable store, unknown country, theme, region or id; an output that cannot be written",
+              2: "usage error: unknown command or option, malformed option value, unknown format or field", 130: "interrupted (Ctrl-C)"}
+
+
+# Metavars in help: what an option takes, in words; a flag takes nothing (Typer would print <bool>,
+# which reads as if `--reverse true` were the way to write it).
+METAVARS = {
+    "--from": "DATE", "--to": "DATE", "--date": "DATE", "--end": "DATE", "--source-published": "DATE", "--accessed": "DATE",
+    "--country": "COUNTRY", "--theme": "THEME", "--region": "REGION", "--limit": "N", "--top": "N", "--fields": "FIELDS",
+    "--format": "FORMAT", "--store": "PATH", "--output": "PATH", "--id": "ID", "--related": "ID", "--style": "STYLE",
+    "--on-duplicate": "error|skip", "--source-url": "URL",
+}
+
+
+def _name_metavars(command: Any) -> None:
+    from . import _compat
+
+    for param in getattr(command, "params", []):
+        if isinstance(param, _compat.Argument):
+            _compat.hide_argument_type(param)
+        if isinstance(param, _compat.Option):
+            if param.is_flag or param.count:
+                param.metavar = ""
+            elif param.metavar is None:
+                long = next((o for o in param.opts if o.startswith("--")), "")
+                param.metavar = METAVARS.get(long, "N" if _compat.takes_int(param) else "TEXT")
+    try:  # the help option is made on first use: make it now, so that it shows no metavar either
+        helper = command.get_help_option(typer.Context(command, help_option_names=["-h", "--help"]))
+        if helper is not None:
+            helper.metavar = ""
+    except (AttributeError, TypeError):
+        pass
+    for sub in getattr(command, "commands", {}).values():
+        _name_metavars(sub)
 
 
 class PcdipGroup(TyperGroup):
-    """Turns PcdipError into one line on stderr and its exit code, for `main` and CliRunner alike."""
+    """The one place where errors become messages and exit codes, for `main` and CliRunner alike:
+    PcdipError (`invoke`) and Click's own usage errors (`main`) are one line on stderr,
+    `pcdip: error: …`, plain text whatever the terminal; usage errors exit 2, Ctrl-C 130."""
+
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        from . import _compat
+
+        _name_metavars(self)
+        code: int
+        try:
+            rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False, **extra)
+            code = rv if isinstance(rv, int) else 0
+        except _compat.Abort:
+            report("interrupted; nothing was written")
+            code = 130
+        except _compat.TyperException as exc:  # Click's usage errors (exit 2) and other errors
+            ctx: Any = getattr(exc, "ctx", None)
+            code = int(getattr(exc, "exit_code", 1))
+            if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+                sys.stdout.write(ctx.get_help() + "\n")
+                code = 0
+            else:
+                where = "" if code != 2 else f" (see '{ctx.command_path if ctx is not None else 'pcdip'} --help')"
+                report(f"{exc.format_message()}{where}")  # type: ignore[attr-defined]
+        if standalone_mode:
+            sys.exit(code)
+        return code
 
     def invoke(self, ctx: Any) -> Any:
         try:

@@ -15,11 +15,16 @@ from . import StoreOpt, app, emit, load
 
 
 def slugify(date: str, title: str, max_words: int = 8) -> str:
-    """An id from a date and a title: "2025-02-20" + "China repatriates 200 nationals" -> "2025-02-20-china-repatriates-200-nationals"."""
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    """An id from a date and a title, any script transliterated (anyascii):
+    "2025-02-20" + "China repatriates 200 nationals" -> "2025-02-20-china-repatriates-200-nationals";
+    "2024" + "中国警察" -> "2024-zhongguojingcha". Never the date alone: a title with nothing to
+    transliterate gives "DATE-event"."""
+    from anyascii import anyascii
+
+    text = anyascii(unicodedata.normalize("NFKC", title)).lower()
     words = re.findall(r"[a-z0-9]+", text)[:max_words]
-    stem = re.sub(r"[^0-9x-]", "", date.lower().rstrip("~?%")).replace("x", "0")
-    return "-".join([stem, *words]).strip("-") or "event"
+    stem = re.sub(r"[^0-9x-]", "", date.lower().rstrip("~?%")).replace("x", "0").strip("-")
+    return "-".join([stem, *(words or ["event"])]).strip("-")
 
 
 @app.command()
@@ -42,13 +47,15 @@ def is_terminal() -> bool:
 
 
 class _Prompter:
-    """Asks for missing fields on a terminal, validating each answer and asking again when it is wrong."""
+    """Asks for missing fields on a terminal, checking each answer as it is given and asking again
+    when it is wrong. Ctrl-C at any prompt ends the command with nothing written (exit 130)."""
 
     def __init__(self, interactive: bool) -> None:
         self.interactive = interactive
         self.missing: list[str] = []
 
-    def ask(self, option: str, label: str, value: Any, check: Any, *, default: str | None = None, required: bool = True) -> Any:
+    def ask(self, option: str, label: str, value: Any, check: Any, *, default: str | None = None, required: bool = True,
+            complete: Any = None) -> Any:
         if value is None and not self.interactive:
             if required and default is None:
                 self.missing.append(option)
@@ -61,9 +68,10 @@ class _Prompter:
             except ValueError as exc:  # PartialDateError included; PcdipError passes with its own code
                 raise UsageError(f"{option}: {exc}") from None
         while True:
-            answer = typer.prompt(label, default=default if default is not None else ("" if not required else None), show_default=default is not None)
+            with _completion(complete):
+                answer = typer.prompt(label, default=default if default is not None else ("" if not required else None), show_default=default is not None)
             if not answer.strip() and not required:
-                return check(None) if option in ("--country", "--actor") else None
+                return check(None) if option in ("--country", "--actor", "--related") else None
             try:
                 return check(answer.strip())
             except PcdipError as exc:
@@ -71,17 +79,48 @@ class _Prompter:
             except ValueError as exc:
                 typer.echo(f"  {exc}", err=True)
 
+    def confirm(self, label: str, default: bool) -> bool:
+        return bool(typer.confirm(label, default=default)) if self.interactive else default
+
+
+class _completion:
+    """Tab completion at one prompt (event ids), where the terminal has readline."""
+
+    def __init__(self, complete: Any) -> None:
+        self.complete = complete
+        self.previous: Any = None
+
+    def __enter__(self) -> None:
+        if self.complete is None:
+            return
+        try:
+            import readline
+        except ImportError:
+            self.complete = None
+            return
+        self.previous = readline.get_completer()
+        matches: list[str] = []
+
+        def completer(text: str, state: int) -> str | None:
+            nonlocal matches
+            if state == 0:
+                matches = self.complete(text)
+            return matches[state] if state < len(matches) else None
+
+        readline.set_completer(completer)
+        readline.parse_and_bind("tab: complete")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.complete is not None:
+            import readline
+
+            readline.set_completer(self.previous)
+
 
 def _date(value: str) -> str:
     from ..dates import parse_date
 
     return parse_date(value).text
-
-
-def _url(value: str) -> str:
-    if not re.fullmatch(r"https?://\S+", value):
-        raise ValueError(f"{value!r} is not an http(s) URL")
-    return value
 
 
 def _nonblank(value: str) -> str:
@@ -114,11 +153,12 @@ def add(
     Example: pcdip add --date 2024-03-20 --title "Fiji keeps its police pact" --summary "..." -c Fiji -t agreement --source-url https://... --source-title "..." --source-publisher RNZ
     """
     from .. import countries
-    from ..models import Event
+    from ..models import SLUG, Event, check_url
     from ..store import append_events, locate
+    from . import engine
 
-    data = load(store)
-    vocabulary = {t.id: t.label for t in data.themes}
+    eng = engine(store)
+    vocabulary = eng.header.theme_labels
     interactive = not no_input and is_terminal()
     p = _Prompter(interactive)
 
@@ -152,25 +192,61 @@ def add(
             return []
         return values if isinstance(values, list) else [v for v in re.split(r"\s*;\s*", values) if v]
 
+    def new_id(value: str) -> str:
+        if not SLUG.fullmatch(value):
+            raise ValueError(f"{value!r} is not an id: use lowercase letters, digits and single hyphens")
+        if eng.existing_ids([value]):
+            raise ValidationError(f"event {value!r}: id: duplicate id; the store already has an event with this id, choose another")
+        return value
+
+    def related_of(values: Any) -> list[str]:
+        if values is None:
+            return []
+        items = values if isinstance(values, list) else [v for v in re.split(r"[\s,;]+", values) if v]
+        unknown = sorted(set(items) - eng.existing_ids(items))
+        if unknown:
+            from ..engine import unknown_id
+
+            raise unknown_id(eng, unknown[0])
+        return list(dict.fromkeys(items))
+
+    def url(value: str) -> str:
+        return check_url(value)
+
+    if event_id is not None:  # checked first: a clash is known before anything is typed
+        p.ask("--id", "Id", event_id, new_id)
     date_v = p.ask("--date", "Date (EDTF: 2023, 2022-12, 2025-02-20; ~ approximate, ? uncertain)", date, _date)
     end_v = p.ask("--end", "End of the span (empty if none)", end, _date, required=False)
     title_v = p.ask("--title", "Title", title, _nonblank)
+    id_v = event_id
+    if id_v is None and date_v is not None and title_v is not None:
+        suggested = slugify(date_v, title_v)
+        id_v = p.ask("--id", "Id", None, new_id, default=suggested) if interactive else new_id_or_usage(new_id, suggested)
     summary_v = p.ask("--summary", "Summary (one to three sentences)", summary, _nonblank)
     country_v = p.ask("--country", "Countries (names or codes, comma-separated; empty for none)", country, codes, required=False)
     theme_v = p.ask("--theme", f"Themes, by id or name ({', '.join(vocabulary)})", theme, themes_of)
     actor_v = p.ask("--actor", "Actors (separated by ';', empty for none)", actor, actors_of, required=False)
-    url_v = p.ask("--source-url", "Source URL", source_url, _url)
-    stitle_v = p.ask("--source-title", "Source title", source_title, _nonblank)
-    publisher_v = p.ask("--source-publisher", "Source publisher", source_publisher, _nonblank)
-    published_v = p.ask("--source-published", "Source publication date (EDTF, empty if unknown)", source_published, _date, required=False)
+    note_v = p.ask("--note", "Note for readers: uncertainty, disagreement between sources (empty for none)", note, _nonblank, required=False)
+    related_v = p.ask("--related", "Related earlier events, by id (Tab completes; empty for none)", related, related_of, required=False,
+                      complete=lambda text: eng.ids(text, limit=50))
+    sources: list[dict[str, Any]] = []
+    while True:
+        first = not sources
+        url_v = p.ask("--source-url", "Source URL", source_url if first else None, url)
+        stitle_v = p.ask("--source-title", "Source title (the page's headline)", source_title if first else None, _nonblank)
+        publisher_v = p.ask("--source-publisher", "Source publisher", source_publisher if first else None, _nonblank)
+        published_v = p.ask("--source-published", "Source publication date (EDTF, empty if the page shows none)",
+                            source_published if first else None, _date, required=False)
+        sources.append({"title": stitle_v, "publisher": publisher_v, "url": url_v, "published": published_v})
+        if not p.confirm("Another source?", default=False):
+            break
     if p.missing:
         raise UsageError(f"missing {', '.join(p.missing)} (on a terminal, pcdip add asks for what is missing)")
-    id_v = event_id or slugify(date_v, title_v)
 
     record: dict[str, Any] = {
         "id": id_v, "date": date_v, "end": end_v, "title": title_v, "summary": summary_v,
-        "countries": country_v or [], "themes": theme_v, "actors": actor_v or [], "note": note, "related": related or [],
-        "sources": [{"title": stitle_v, "publisher": publisher_v, "url": url_v, "published": published_v}],
+        "countries": country_v or [], "themes": theme_v, "actors": actor_v or [], "note": note_v, "related": related_v or [],
+        "sources": sources,
     }
     from pydantic import ValidationError as PydanticError
 
@@ -181,8 +257,24 @@ def add(
     except PydanticError as exc:
         raise ValidationError(f"event {id_v!r} is not valid; nothing was written:",
                               details=[f"{error_location(e['loc'])}: {error_message(e)}" for e in exc.errors()]) from None
+    if interactive:
+        from ..records import Record
+        from ..render import event_view
+        from . import show_view
+
+        show_view(event_view(Record(event.to_dict()), eng.header))
+        if not p.confirm(f"Add this event to {locate(store)}?", default=True):
+            sys.stderr.write("nothing was written\n")
+            raise typer.Exit(1)
     append_events(store, [event])
     sys.stderr.write(f"added {event.id} to {locate(store)}\n")
+
+
+def new_id_or_usage(check: Any, value: str) -> str:
+    try:
+        return str(check(value))
+    except ValueError as exc:
+        raise ValidationError(f"event {value!r}: id: {exc}") from None
 
 
 @app.command("import")
