@@ -96,3 +96,37 @@ def test_generated_table_is_up_to_date() -> None:
         pytest.skip("npm not available to fetch CLDR")
     proc = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("query", ["Pacific", "pacific islands", "Pacific Island countries"])
+def test_the_pacific_islands_are_melanesia_micronesia_and_polynesia(query: str) -> None:
+    from pcdip.countries import codes_in_region, in_region, resolve_region
+
+    region = resolve_region(query)
+    assert region == "Pacific Islands"
+    assert {"FJ", "SB", "PG", "VU", "KI", "NR", "FM", "PW", "WS", "TO", "CK", "NU", "TV"} <= set(codes_in_region(region))
+    assert not in_region("AU", region) and not in_region("NZ", region) and not in_region("ID", region)
+
+
+@pytest.mark.parametrize("query, code, region", [("Kosovo", "XK", "Europe"), ("XK", "XK", "Europe"), ("European Union", "EU", "Europe"), ("EU", "EU", "Europe")])
+def test_kosovo_and_the_eu_can_be_counterparts(query: str, code: str, region: str) -> None:
+    from pcdip.countries import get, in_region, resolve
+    from pcdip.models import Event
+
+    country = resolve(query)
+    assert country.code == code and country.region == region
+    assert in_region(code, "Europe")
+    event = Event.model_validate({"id": "x", "date": "2024", "title": "t", "summary": "s", "countries": [code], "themes": ["agreement"],
+                                  "sources": [{"title": "t", "publisher": "p", "url": "https://example.org/"}]})
+    assert event.countries == [code] and get(code).name in ("Kosovo", "European Union")
+
+
+def test_pacific_filter_on_the_command_line(bundled: Path) -> None:
+    from .conftest import invoke
+
+    r = invoke("export", "-f", "ndjson", "--region", "Pacific")
+    assert r.code == 0, r.err
+    import json
+
+    events = [json.loads(line) for line in r.out.splitlines()]
+    assert events and all(set(e["countries"]) & {"FJ", "SB", "PG", "VU", "KI", "NR", "FM", "PW", "WS", "TO", "CK", "NU", "TV", "TK", "MH", "AS", "PF", "NC", "GU"} for e in events)

@@ -306,6 +306,18 @@ def test_timelinejs_json(mini: Store) -> None:
     assert HOSTILE_TITLE in "".join(parsed.text)
 
 
+def test_timelinejs_escapes_the_group_label(mini: Store) -> None:
+    """TimelineJS inserts the group (the first theme's label) as HTML, like the headline and text."""
+    themes = [t.model_copy(update={"label": "<img src=x onerror=alert(1)> & Co"}) if t.id == "agreement" else t for t in mini.themes]
+    store = mini.model_copy(update={"themes": themes})
+    data = json.loads(exporters.get("timelinejs").write(select(store.events), store))
+    groups = {s["unique_id"]: s["group"] for s in data["events"]}
+    assert groups["2011-04-fiji-mou"] == "&lt;img src=x onerror=alert(1)&gt; &amp; Co"
+    parsed = _parse_html(groups["2011-04-fiji-mou"])
+    assert parsed.tags == [] and "".join(parsed.text) == "<img src=x onerror=alert(1)> & Co"
+    assert groups["2022-12-italy-ends-patrols"] == "Joint patrols"
+
+
 @pytest.mark.parametrize(
     ("value", "want"),
     [("201X", {"year": 2010, "display_date": "201X"}), ("2004-XX", {"year": 2004, "display_date": "2004-XX"}),
@@ -404,7 +416,7 @@ def test_sqlite_holds_any_events(events: list[Event]) -> None:
 
 # -- HTML: static checks ----------------------------------------------------------------------------
 
-_BLOB = re.compile(r'<script type="application/json" id="pcdip-data">(.*?)</script>', re.DOTALL)
+_BLOB = re.compile(r'<script type="application/json" id="pcdip_data">(.*?)</script>', re.DOTALL)
 
 
 def _blob(page: str) -> str:
@@ -419,10 +431,11 @@ def test_html_data_cannot_escape_its_script_element(events: list[Event]) -> None
     page = exporters.get("html").write(events, _store(events))
     assert isinstance(page, str) and page.endswith("</html>\n")
     blob = _blob(page)
-    for ch in "<>&\u2028\u2029":
+    for ch in "<>&\u2028\u2029\u202e\u200b\u2066\ufeff":
         assert ch not in blob
     data = json.loads(blob)
-    assert [(r["id"], r["title"], r["summary"]) for r in data["events"]] == [(e.id, e.title, e.summary) for e in events]
+    in_order = sorted(events, key=lambda e: (e.start_day, e.end_day, e.id))  # the page holds them oldest first
+    assert [(r["id"], r["title"], r["summary"]) for r in data["events"]] == [(e.id, e.title, e.summary) for e in in_order]
     outside = page.replace(blob, "")
     assert len(re.findall(r"<script", outside, re.IGNORECASE)) == 2 and len(re.findall(r"</script", outside, re.IGNORECASE)) == 2
 
@@ -432,7 +445,7 @@ def test_html_is_self_contained_with_a_strict_policy(mini: Store) -> None:
     page = exporters.get("html").write(select(store.events), store)
     assert isinstance(page, str)
     outside = page.replace(_blob(page), "")
-    assert not re.search(r"\b(src|href)\s*=|<link|@import|\burl\(|<iframe|<img", outside, re.IGNORECASE)
+    assert not re.search(r"\b(src|href)\s*=\s*(?![\"']?#)|<link|@import|\burl\(|<iframe|<img", outside, re.IGNORECASE)  # links within the page only
     assert "<title>A &lt;b&gt;bold&lt;/b&gt; &amp; title</title>" in page and "<h1>A &lt;b&gt;bold&lt;/b&gt; &amp; title</h1>" in page
     assert '<p class="desc">&lt;i&gt;desc&lt;/i&gt;</p>' in page
     assert "innerHTML" not in html_export.SCRIPT and "insertAdjacentHTML" not in html_export.SCRIPT and "document.write" not in html_export.SCRIPT
@@ -482,10 +495,10 @@ class Page:
         self.page.wait_for_selector("article.event", state="attached")
 
     def shown(self) -> list[str]:
-        return [i.removeprefix("ev-") for i in self.page.eval_on_selector_all("article.event:not([hidden])", "els => els.map(e => e.id)")]
+        return list(self.page.eval_on_selector_all("article.event:not([hidden])", "els => els.map(e => e.id)"))
 
     def markers(self) -> int:
-        return int(self.page.locator("#axis a.marker").count())
+        return int(self.page.locator("#time_axis a.marker").count())
 
 
 @pytest.fixture
@@ -504,44 +517,46 @@ def test_html_shows_every_event_and_runs_no_script_from_the_data(hostile_page: t
     page, store = hostile_page
     ids = [e.id for e in select(store.events)]
     assert page.shown() == ids and page.markers() == len(ids)
-    assert page.page.locator("#count").text_content() == f"Showing {len(ids)} of {len(ids)} events"
-    card = page.page.locator("#ev-2021-hostile")
+    assert page.page.locator("#event_count").text_content() == f"Showing {len(ids)} of {len(ids)} events"
+    card = page.page.locator("article.event[id='2021-hostile']")
     assert card.locator("h3").text_content() == HOSTILE_TITLE  # shown as text
-    assert card.locator("script, img, svg, b").count() == 0
+    assert card.locator("script, img, b, iframe").count() == 0
+    assert card.locator("svg").count() == card.locator("svg.glyph").count() == 1  # the theme chip's glyph, made by the page
     assert card.locator(".sources a").get_attribute("href") == HOSTILE["sources"][0]["url"]  # type: ignore[index]
-    assert page.page.locator("#axis a.marker[href='#ev-2021-hostile']").get_attribute("title") == f"2021-06-01 · {HOSTILE_TITLE}"
-    page.page.locator("#axis a.marker[href='#ev-2021-hostile']").click()
+    assert page.page.locator("#time_axis a.marker[href='#2021-hostile']").get_attribute("title") == f"2021-06-01 · {HOSTILE_TITLE}"
+    page.page.locator("#time_axis a.marker[href='#2021-hostile']").click()
     page.page.mouse.move(5, 5)
     page.page.wait_for_timeout(100)
     assert page.dialogs == [] and page.errors == []
     assert page.requests and all(url.startswith("file://") for url in page.requests), page.requests
+    odd = page.page.locator("article.event[id='2020-odd-text'] .summary").text_content()
+    assert odd is not None and odd.endswith("PS U+202ERLO") and "\u202e" not in odd  # the override is shown, not obeyed
 
 
 def test_html_theme_country_and_search_filters(hostile_page: tuple[Page, Store]) -> None:
     page, store = hostile_page
     events = select(store.events)
 
-    page.page.select_option("#theme", "joint-patrol")
+    page.page.locator("#theme_legend button[data-theme='joint-patrol']").click()  # the legend is the theme filter
     want = [e.id for e in events if "joint-patrol" in e.themes]
     assert page.shown() == want and page.markers() == len(want) == 2
+    page.page.locator("#theme_legend button[data-theme='scrutiny']").click()  # several themes at once: any of them
+    assert page.shown() == [e.id for e in events if {"joint-patrol", "scrutiny"} & set(e.themes)]
+    assert page.page.locator("#theme_legend button[aria-pressed='true']").count() == 2
 
-    page.page.click("#reset")
-    page.page.locator("#legend button[data-theme='scrutiny']").click()  # the legend is a theme filter too
-    assert page.shown() == [e.id for e in events if "scrutiny" in e.themes]
-    assert page.page.locator("#theme").input_value() == "scrutiny"
-
-    page.page.select_option("#theme", "")
-    page.page.select_option("#country", "FJ")
+    page.page.click("#f_reset")
+    page.page.click("#countries_pick > summary")
+    page.page.check("input[name='country'][value='FJ']")
     assert page.shown() == [e.id for e in events if "FJ" in e.countries]
 
-    page.page.click("#reset")
-    page.page.fill("#search", "MEMORANDUM")
+    page.page.click("#f_reset")
+    page.page.fill("#f_search", "MEMORANDUM")
     assert page.shown() == ["2011-04-fiji-mou", "2024-03-fiji-keeps-mou"]
-    page.page.fill("#search", "solomon islands")  # a country name, from a summary or the countries line
+    page.page.fill("#f_search", "solomon islands")  # a country name, from a summary or the countries line
     assert page.shown() == ["2020-odd-text", "2023-solomons-training"]
-    page.page.fill("#search", "no such words anywhere")
-    assert page.shown() == [] and page.page.locator("#empty").is_visible() and page.markers() == 0
+    page.page.fill("#f_search", "no such words anywhere")
+    assert page.shown() == [] and page.page.locator("#no_match").is_visible() and page.markers() == 0
     assert page.page.locator("h2.year:not([hidden])").count() == 0
-    page.page.fill("#search", "")
+    page.page.fill("#f_search", "")
     assert len(page.shown()) == len(events)
     assert page.dialogs == [] and page.errors == []

@@ -20,8 +20,23 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from ._country_data import CLDR_ALIASES, COUNTRIES, REGION_ALIASES, REGIONS
+from ._country_data import CLDR_ALIASES, REGION_ALIASES, REGIONS
+from ._country_data import COUNTRIES as _ISO_COUNTRIES
 from .errors import NotFoundError
+
+# Counterparts that ISO 3166-1 does not list but the record needs: Kosovo (the user-assigned code
+# XK that CLDR, the EU and the IMF use) and the European Union (EU, ISO 3166-1's exceptionally
+# reserved code). Both are in Europe; the EU has no sub-region.
+EXTRA_COUNTRIES: dict[str, tuple[str, str, str | None, str | None]] = {
+    "XK": ("XKX", "Kosovo", "039", "150"),
+    "EU": ("EUU", "European Union", None, "150"),
+}
+COUNTRIES = {**_ISO_COUNTRIES, **EXTRA_COUNTRIES}
+
+# Groupings people use that UN M49 does not name: the Pacific Islands are Melanesia, Micronesia
+# and Polynesia (Oceania without Australia and New Zealand).
+REGION_GROUPS: dict[str, tuple[str, ...]] = {"Pacific Islands": ("Melanesia", "Micronesia", "Polynesia")}
+REGION_GROUP_ALIASES: dict[str, str] = {"pacific": "Pacific Islands", "pacific islands": "Pacific Islands", "pacific island countries": "Pacific Islands"}
 
 # Curated aliases: common names that neither pycountry nor CLDR resolves exactly.
 ALIASES: dict[str, str] = {
@@ -55,6 +70,9 @@ ALIASES: dict[str, str] = {
     "Timor Leste": "TL",
     "Cote d'Ivoire": "CI",
     "Cape Verde": "CV",
+    "Republic of Kosovo": "XK",
+    "European Union": "EU",
+    "EU": "EU",
 }
 
 # Names that stand for more than one country: asked back rather than guessed.
@@ -167,21 +185,32 @@ def region_codes() -> dict[str, str]:
     return out
 
 
+def region_names() -> list[str]:
+    """Every region a user can name: the UN M49 regions and sub-regions, and REGION_GROUPS."""
+    return sorted({*REGIONS.values(), *REGION_GROUPS})
+
+
 def resolve_region(query: str) -> str:
-    """Resolve a UN M49 region or sub-region (name or code) to its UN name."""
+    """Resolve a UN M49 region or sub-region (name or code), or a grouping such as "Pacific", to its name."""
+    group = REGION_GROUP_ALIASES.get(fold(query))
+    if group is not None:
+        return group
     code = region_codes().get(fold(query))
     if code is None:
-        valid = ", ".join(sorted(set(REGIONS.values())))
-        raise NotFoundError(f"unknown region {query!r}; valid regions and sub-regions (UN M49): {valid}")
+        valid = ", ".join(region_names())
+        raise NotFoundError(f"unknown region {query!r}; valid regions and sub-regions (UN M49, and Pacific Islands): {valid}")
     return REGIONS[code]
 
 
 def in_region(code: str, region: str) -> bool:
-    """True when the country's M49 region or sub-region has this UN name."""
+    """True when the country's M49 region or sub-region has this name (or is one of a grouping's)."""
     entry = COUNTRIES.get(code)
     if entry is None:
         return False
-    return region in (REGIONS.get(entry[2] or ""), REGIONS.get(entry[3] or ""))
+    names = (REGIONS.get(entry[2] or ""), REGIONS.get(entry[3] or ""))
+    if region in REGION_GROUPS:
+        return any(n in REGION_GROUPS[region] for n in names)
+    return region in names
 
 
 def codes_in_region(region: str) -> list[str]:

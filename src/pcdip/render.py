@@ -68,25 +68,28 @@ def timeline_table(events: Sequence[Event], store: Store, console: Console) -> R
         return Text("No events match.", style="dim")
     styles = Styles(store)
     wide = console.width >= WIDE
-    table = Table(box=box.SIMPLE_HEAD, show_header=True, show_edge=False, pad_edge=False, padding=(0, 1))
+    table = Table(box=box.SIMPLE_HEAD, show_header=True, show_edge=False, pad_edge=False, padding=(0, 1), expand=True)
     table.add_column("date", no_wrap=True, style="bold")
-    table.add_column("event", ratio=3, overflow="fold")
-    if wide:
-        table.add_column("countries", ratio=2, style="dim", overflow="fold")
-        table.add_column("themes", ratio=2, overflow="fold")
+    table.add_column("event (id below)", ratio=1, overflow="fold")
+    if wide:  # countries and themes take what they need (up to a cap); the title takes the rest
+        table.add_column("countries", style="dim", overflow="fold", max_width=max(24, console.width // 6))
+        table.add_column("themes", overflow="fold", max_width=max(24, console.width // 6))
     blank = ["", "", ""] if wide else [""]
     for year, group in by_year(events):
         table.add_row(Text(str(year), style="bold underline"), *blank)
         for event in group:
             when = T(event.date.text + (f"\n–{event.end.text}" if event.end else ""))
-            if wide:
-                table.add_row(when, T(event.title), T(country_names(event.countries)), styles.themes(event.themes))
-            else:
-                cell = T(event.title)
+            cell = T(event.title)
+            if not wide:
                 cell.append("\n")
                 cell.append(clean(country_names(event.countries)), style="dim")
                 cell.append(" · ", style="dim")
                 cell.append(styles.themes(event.themes))
+            cell.append("\n")
+            cell.append(clean(event.id), style="cyan dim")
+            if wide:
+                table.add_row(when, cell, T(country_names(event.countries)), styles.themes(event.themes))
+            else:
                 table.add_row(when, cell)
         table.add_section()
     return table
@@ -156,7 +159,9 @@ def profile_view(p: Profile, store: Store, console: Console) -> RenderableType:
         grid.add_column(no_wrap=True, style="bold")
         grid.add_column(overflow="fold")
         for e in p.pushback:
-            grid.add_row(T(span(e)), T(e.title))
+            line = T(e.title)
+            line.append(clean(f"  {e.id}"), style="cyan dim")
+            grid.add_row(T(span(e)), line)
         parts.append(grid)
     parts.append(Rule(Text("Timeline", style="bold"), align="left", style="dim"))
     parts.append(timeline_table(p.events, store, console))
@@ -170,7 +175,7 @@ def themes_table(store: Store, counts: dict[str, int]) -> RenderableType:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
     table.add_column("theme", no_wrap=True)
     table.add_column("events", justify="right")
-    table.add_column("label", ratio=1)
+    table.add_column("label", ratio=1, overflow="fold")  # wrapped, never cut: it is what was asked for
     table.add_column("description", overflow="fold", ratio=3)
     for t in store.themes:
         table.add_row(styles.themes([t.id]), T(str(counts.get(t.id, 0))), T(t.label), T(t.description))

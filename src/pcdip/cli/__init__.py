@@ -126,21 +126,29 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+_PAGER_OFF = False
+
+
 @app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    no_pager: Annotated[bool, typer.Option("--no-pager", help="Never page long views (they are paged on a terminal, as git does).")] = False,
 ) -> None:
     """A sourced timeline of China's international policing diplomacy: query it, profile a country, export it.
 
     The bundled store is used unless --store PATH or the PCDIP_STORE environment variable names another.
+    Long views on a terminal go through a pager: $PCDIP_PAGER, else $PAGER, else `less -FRX`
+    (set either to `cat` or use --no-pager to turn it off).
     """
+    global _PAGER_OFF
+    _PAGER_OFF = no_pager
 
 
 # --- shared options --------------------------------------------------------------------------
 
 def complete_country(incomplete: str) -> list[str]:
     """Country names for shell completion (names of every ISO country, matched by prefix)."""
-    from .._country_data import COUNTRIES
+    from ..countries import COUNTRIES
 
     prefix = incomplete.casefold()
     names = sorted({entry[1] for entry in COUNTRIES.values()} | set(COUNTRIES))
@@ -169,9 +177,9 @@ def complete_event_id(incomplete: str) -> list[str]:
 
 
 def complete_region(incomplete: str) -> list[str]:
-    from .._country_data import REGIONS
+    from ..countries import region_names
 
-    return [r for r in sorted(set(REGIONS.values())) if r.casefold().startswith(incomplete.casefold())]
+    return [r for r in region_names() if r.casefold().startswith(incomplete.casefold())]
 
 
 StoreOpt = Annotated[Optional[Path], typer.Option("--store", envvar="PCDIP_STORE", help="Store file to read (default: the bundled store).", show_default=False)]
@@ -179,7 +187,7 @@ FromOpt = Annotated[Optional[str], typer.Option("--from", help="Events whose spa
 ToOpt = Annotated[Optional[str], typer.Option("--to", help="Events whose span starts by this date: 2023, 2023-06 (the end of the month counts).", rich_help_panel="Filters")]
 CountryOpt = Annotated[Optional[list[str]], typer.Option("--country", "-c", help="Country by name, ISO code or alias (repeatable: any of them).", rich_help_panel="Filters", autocompletion=complete_country)]
 ThemeOpt = Annotated[Optional[list[str]], typer.Option("--theme", "-t", help="Theme id or name: training, \"joint patrols\", pushback (repeatable: any of them); `pcdip themes` lists them.", rich_help_panel="Filters", autocompletion=complete_theme)]
-RegionOpt = Annotated[Optional[str], typer.Option("--region", "-r", help="UN M49 region or sub-region: Oceania, Melanesia, South-eastern Asia, Central Asia...", rich_help_panel="Filters", autocompletion=complete_region)]
+RegionOpt = Annotated[Optional[str], typer.Option("--region", "-r", help="UN M49 region or sub-region (Oceania, Melanesia, South-eastern Asia, Central Asia...), or Pacific (Melanesia, Micronesia and Polynesia).", rich_help_panel="Filters", autocompletion=complete_region)]
 ActorOpt = Annotated[Optional[str], typer.Option("--actor", "-a", help="Text in an actor's name (case-insensitive).", rich_help_panel="Filters")]
 SearchOpt = Annotated[Optional[str], typer.Option("--search", "-s", help="Text in the title, summary or actors (case-insensitive).", rich_help_panel="Filters")]
 LimitOpt = Annotated[Optional[int], typer.Option("--limit", "-n", min=0, help="At most this many events.", rich_help_panel="Filters")]
@@ -282,8 +290,24 @@ def _pipe_closed() -> NoReturn:
     raise typer.Exit(0)
 
 
-def show_view(renderable: Any) -> None:
-    """Show a Rich view: styled on a terminal; in a pipe, plain text without trailing padding."""
+def pager_command() -> list[str] | None:
+    """The pager for long views on a terminal, as git chooses one; None when paging is off."""
+    import shlex
+
+    if _PAGER_OFF:
+        return None
+    chosen = os.environ.get("PCDIP_PAGER")
+    if chosen is None:
+        chosen = os.environ.get("PAGER", "less -FRX")
+    words = shlex.split(chosen)
+    if not words or words == ["cat"]:
+        return None
+    return words
+
+
+def show_view(renderable: Any, footer: str | None = None) -> None:
+    """Show a Rich view: styled on a terminal (through the pager when longer than the screen, with
+    `footer` last); in a pipe, plain text without trailing padding and without the footer."""
     from ..render import make_console
 
     console = make_console()
@@ -292,11 +316,32 @@ def show_view(renderable: Any) -> None:
             console.print(renderable, crop=False)
         emit("".join(line.rstrip() + "\n" for line in capture.get().splitlines()))
         return
-    try:
+    with console.capture() as capture:
         console.print(renderable, crop=False)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _pipe_closed()
+        if footer:
+            from rich.text import Text
+
+            console.print(Text(footer, style="dim"))
+    text = capture.get()
+    pager = pager_command()
+    if pager is not None and text.count("\n") >= console.height:
+        import subprocess
+
+        env = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
+        try:
+            proc = subprocess.Popen(pager, stdin=subprocess.PIPE, env=env)
+        except OSError:
+            pass  # no such pager: print as it is
+        else:
+            assert proc.stdin is not None
+            try:
+                proc.stdin.write(text.encode("utf-8", "replace"))
+                proc.stdin.close()
+            except BrokenPipeError:  # the reader quit the pager early
+                pass
+            proc.wait()
+            return
+    emit(text)
 
 
 def output_events(eng: Engine, filters: Filters, fmt: str, fields: str | None = None) -> None:
@@ -307,7 +352,8 @@ def output_events(eng: Engine, filters: Filters, fmt: str, fields: str | None = 
         if sys.stdout.isatty():
             from ..render import make_console, timeline_table
 
-            show_view(timeline_table(list(eng.select(filters)), eng.header, make_console()))
+            events = list(eng.select(filters))
+            show_view(timeline_table(events, eng.header, make_console()), footer=f"{len(events)} event{'s' if len(events) != 1 else ''}")
         else:
             from ..text import timeline_plain
 

@@ -20,6 +20,11 @@ from .. import countries
 from .._country_points import COUNTRY_POINTS
 from .jsonfmt import dumps
 
+# Points for the counterparts outside ISO 3166-1 (pcdip.countries.EXTRA_COUNTRIES): Kosovo's is
+# world-countries' own (which the generated table leaves out with the other user-assigned codes);
+# the European Union's is Brussels, the seat of its Commission and Council.
+EXTRA_POINTS: dict[str, tuple[float, float]] = {"XK": (21.166667, 42.666667), "EU": (4.35, 50.85)}
+
 if TYPE_CHECKING:
     from ..models import Event, Store
 
@@ -47,7 +52,7 @@ def features(event: Event) -> Iterator[dict[str, Any]]:
             yield _feature(record, code, point, "place")
     else:
         for code in event.countries:
-            yield _feature(record, code, _coordinates(*COUNTRY_POINTS[code]), "country")
+            yield _feature(record, code, _coordinates(*(COUNTRY_POINTS.get(code) or EXTRA_POINTS[code])), "country")
 
 
 def write_geojson(events: Sequence[Event], store: Store, fields: Sequence[str] | None = None) -> str:

@@ -6,7 +6,8 @@
 - `text.headline` is the title, `text.text` the summary, the note and the sources as links.
   TimelineJS inserts both as HTML, so everything from the store is escaped with html.escape, URLs
   included; `autolink` is off, since the links are already there.
-- `group` is the label of the event's first theme; `unique_id` is the event id.
+- `group` is the label of the event's first theme, which TimelineJS also inserts as HTML (the
+  group headings), so it is escaped too; `unique_id` is the event id.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def slide(event: Event, store: Store) -> dict[str, Any]:
     if event.end is not None:
         out["end_date"] = date_object(event.end)
     out["text"] = {"headline": escape(event.title), "text": _text(event)}
-    out["group"] = theme.label if theme else event.themes[0]
+    out["group"] = escape(theme.label if theme else event.themes[0])  # TimelineJS inserts it as HTML too
     out["unique_id"] = event.id
     out["autolink"] = False
     return out
