@@ -37,6 +37,7 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("PCDIP_DEBUG", raising=False)
     monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("PCDIP_PAGER", "cat")  # a test on a pseudo-terminal must not wait in less
     return path
 
 

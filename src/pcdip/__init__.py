@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-__all__ = ["Event", "Filters", "Source", "Store", "Theme", "__version__", "load_store", "resolve_theme", "select"]
+__all__ = ["Event", "Filters", "Source", "Store", "Theme", "__version__", "load_store", "open_engine", "resolve_theme", "select"]
 
 if TYPE_CHECKING:
     from .models import Event, Source, Store, Theme
     from .query import Filters, resolve_theme, select
+    from .cache import open_engine
     from .store import load_store
 
 
@@ -29,6 +30,10 @@ def __getattr__(name: str) -> Any:
         from . import query
 
         return getattr(query, name)
+    if name == "open_engine":
+        from .cache import open_engine
+
+        return open_engine
     if name == "load_store":
         from .store import load_store
 

@@ -35,7 +35,7 @@ METAVARS = {
     "--from": "DATE", "--to": "DATE", "--date": "DATE", "--end": "DATE", "--source-published": "DATE", "--accessed": "DATE",
     "--country": "COUNTRY", "--theme": "THEME", "--region": "REGION", "--limit": "N", "--top": "N", "--fields": "FIELDS",
     "--format": "FORMAT", "--store": "PATH", "--output": "PATH", "--id": "ID", "--related": "ID", "--style": "STYLE",
-    "--on-duplicate": "error|skip", "--source-url": "URL",
+    "--on-duplicate": "error|skip", "--source-url": "URL", "--release": "VERSION", "--url": "URL", "--author": "NAME",
 }
 
 
@@ -387,7 +387,7 @@ def export_chunks(eng: Engine, filters: Filters, exporter: Any, fields: tuple[st
 
 
 # Commands register themselves on `app` when their modules are imported.
-from . import authoring, browse, maintenance  # noqa: E402,F401
+from . import authoring, browse, cite, diff, maintenance  # noqa: E402,F401
 
 
 def app_for(argv: list[str]) -> typer.Typer:

@@ -246,7 +246,7 @@ def countries_(
 @app.command()
 def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}. {help_text()}.")] = "json",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.", dir_okay=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout (a folder, for datapackage).")] = None,
     fields: FieldsOpt = None,
     date_from: FromOpt = None,
     date_to: ToOpt = None,
@@ -267,17 +267,41 @@ def export(
 
     exporter = exporters.get(fmt)
     picked = exporters.parse_fields(fields, exporter)
+    if exporter.folder and (output is None or str(output) == "-"):
+        raise UsageError(f"--format {exporter.name} writes a folder: add -o DIR")
     if exporter.requires_file and output is None:
         raise UsageError(f"--format {exporter.name} writes a file: add -o FILE{exporter.extension}")
     eng = engine(store)
     filters = build_filters(eng.header.theme_labels, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region,
                             actor=actor, search=search, limit=limit, reverse=reverse)
+    if exporter.folder:
+        from ..exporters.datapackage import check_folder, write_folder
+
+        assert output is not None
+        check_folder(output, eng.store_path)  # refused before any work is done
+        write_folder(output, exporter.files(eng.select(filters), eng.header), reading=eng.store_path)
+        n = eng.count(filters)
+        sys.stderr.write(f"wrote {n} event{'s' if n != 1 else ''} to {output}\n")
+        return
     to_file = output is not None and str(output) != "-"
     if to_file:
         from ..outputs import check_target
 
         assert output is not None
         check_target(output, eng.store_path)
+    if exporter.name == "html":  # the page says which filters produced it
+        import copy
+
+        from .. import countries as _countries
+
+        described = [f"from {filters.start}" if filters.start else "", f"to {filters.end}" if filters.end else "",
+                     "countries: " + ", ".join(_countries.name(c) for c in filters.countries) if filters.countries else "",
+                     "themes: " + ", ".join(filters.themes) if filters.themes else "", f"region: {filters.region}" if filters.region else "",
+                     f"actor: {filters.actor}" if filters.actor is not None else "", f"search: {filters.search}" if filters.search is not None else "",
+                     f"at most {filters.limit}" if filters.limit is not None else "", "latest first" if filters.reverse else ""]
+        header = copy.copy(eng.header)
+        header.selection = "; ".join(d for d in described if d) or None  # type: ignore[attr-defined]
+        eng.header = header
     emit(export_chunks(eng, filters, exporter, picked), output, reading=eng.store_path)
     if to_file:
         n = eng.count(filters)

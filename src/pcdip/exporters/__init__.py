@@ -21,7 +21,7 @@ from ..fields import EVENT_FIELDS
 if TYPE_CHECKING:
     from ..records import Header
 
-Writer = Callable[[Iterable[Any], "Header", "Sequence[str] | None"], "str | bytes | Iterator[str]"]
+Writer = Callable[[Iterable[Any], "Header", "Sequence[str] | None"], "str | bytes | Iterator[str] | dict[str, bytes]"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Format:
     timeline: bool = False  # also offered by `pcdip timeline` / `pcdip theme`
     requires_file: bool = False  # written only with -o FILE (binary or single-file formats)
     streams: bool = False  # writes each event as it comes, never holding the selection
+    folder: bool = False  # writes a folder (-o DIR): the writer returns {relative path: bytes}, see `files`
 
     @property
     def writer(self) -> Writer:
@@ -43,7 +44,17 @@ class Format:
 
     def stream(self, events: Iterable[Any], header: Header, fields: Sequence[str] | None = None) -> str | bytes | Iterator[str]:
         """The export as the writer gives it: text, bytes, or text chunks to write in order."""
-        return self.writer(events, header, fields)
+        out = self.writer(events, header, fields)
+        if isinstance(out, dict):
+            raise TypeError(f"{self.name} writes a folder: use files()")
+        return out
+
+    def files(self, events: Iterable[Any], header: Header) -> dict[str, bytes]:
+        """The files of a folder format, by path relative to the folder (exporters.datapackage.write_folder writes them)."""
+        out = self.writer(events, header, None)
+        if not isinstance(out, dict):
+            raise TypeError(f"{self.name} writes a file: use stream() or write()")
+        return out
 
     def write(self, events: Iterable[Any], header: Header, fields: Sequence[str] | None = None) -> str | bytes:
         """The whole export at once (the library's and the tests' form of `stream`)."""
@@ -65,6 +76,7 @@ FORMATS: dict[str, Format] = {
         Format("timelinejs", "timelinejs", "the JSON that Knight Lab's TimelineJS reads", ".json"),
         Format("sqlite", "sqlite", "a normalised SQLite database with a full-text index, for Datasette, sqlite-utils, DuckDB", ".sqlite", aliases=("sqlite3",), requires_file=True),
         Format("html", "html", "one self-contained web page: a visual timeline with filters and search, working offline", ".html", requires_file=True),
+        Format("datapackage", "datapackage", "a Frictionless Data Package: a folder of CSV tables and datapackage.json (types, keys, licence)", "", requires_file=True, folder=True),
     )
 }
 
@@ -88,7 +100,7 @@ def field_formats() -> list[str]:
 
 def help_text() -> str:
     """One line per format, for `pcdip export --help`."""
-    return "; ".join(f"{f.name}: {f.description}" + (" (needs -o)" if f.requires_file else "") for f in FORMATS.values())
+    return "; ".join(f"{f.name}: {f.description}" + (" (needs -o DIR)" if f.folder else " (needs -o)" if f.requires_file else "") for f in FORMATS.values())
 
 
 def parse_fields(spec: str | None, fmt: Format) -> tuple[str, ...] | None:
