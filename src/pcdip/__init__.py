@@ -14,9 +14,9 @@ __version__ = "0.2.0"
 __all__ = ["Event", "Filters", "Source", "Store", "Theme", "__version__", "load_store", "open_engine", "resolve_theme", "select"]
 
 if TYPE_CHECKING:
+    from .cache import open_engine
     from .models import Event, Source, Store, Theme
     from .query import Filters, resolve_theme, select
-    from .cache import open_engine
     from .store import load_store
 
 
