@@ -418,3 +418,51 @@ def test_typer_internals_pcdip_relies_on() -> None:
     assert all(hasattr(c, "name") and hasattr(c, "callback") for c in the_app.registered_commands)  # app_for's shortcut
     r = invoke("timeline", "--bogus")  # a usage error: a TyperException with exit_code, ctx and format_message()
     assert r.code == 2 and "No such option" in r.err
+
+
+# --- export -o: never over the store, whole or not at all -------------------------------------
+
+
+def test_export_refuses_to_overwrite_the_store_it_reads(store: Path, tmp_path: Path) -> None:
+    before = store.read_bytes()
+    link = tmp_path / "link.toml"
+    link.symlink_to(store)
+    for target in (store, link):
+        r = invoke("export", "--store", str(store), "-f", "json", "-o", str(target))
+        assert r.code == 1 and "would replace the store" in r.err, r.err
+    r = invoke("export", "--store", str(link), "-f", "toml", "-c", "Italy", "-o", str(store))
+    assert r.code == 1
+    assert store.read_bytes() == before
+
+
+def test_export_refuses_the_installed_store(tmp_path: Path) -> None:
+    from pcdip.errors import OutputError
+    from pcdip.outputs import check_target
+    from pcdip.store import _packaged_store
+
+    with pytest.raises(OutputError, match="installed with pcdip"):
+        check_target(_packaged_store(), None)
+
+
+def test_export_dash_is_stdout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    r = invoke("export", "-f", "ndjson", "-o", "-")
+    assert r.code == 0 and len(r.out.splitlines()) == 7
+    assert not (tmp_path / "-").exists()
+
+
+def test_a_failed_export_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "events.csv"
+    target.write_text("the old export\n")
+
+    def broken(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        yield "id,date\r\n"
+        raise OSError(28, "No space left on device")
+
+    from pcdip.exporters import csvfmt
+
+    monkeypatch.setattr(csvfmt, "write_csv", broken)
+    r = invoke("export", "-f", "csv", "-o", str(target))
+    assert r.code == 1 and "no space left on the device" in r.err and "nothing was changed" in r.err
+    assert target.read_text() == "the old export\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
