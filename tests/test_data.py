@@ -177,3 +177,29 @@ def test_readme_and_changelog_state_the_record_as_it_is(data: Store) -> None:
     changelog = (ROOT / "docs" / "DATA.md").read_text("utf-8").split("## Changelog", 1)[1]
     latest = " ".join(changelog.split("\n- **", 2)[1].split())
     assert f"{events} events, {countries_} countries, {sources} sources" in latest
+
+
+def test_notes_hold_no_provenance_prose(data: Store) -> None:
+    """How an event entered the record is [events.provenance] data; notes speak about the evidence."""
+    import re
+
+    for e in data.events:
+        assert e.provenance is not None and e.provenance.checked == "0.2.0", e.id
+        assert not re.search(r"Added in 0\.\d|Seed row|from the original fact sheet|from stored pages", e.note or ""), e.id
+
+
+def test_strict_validation_passes_on_the_bundled_store(data: Store) -> None:
+    from pcdip.quality import quality_problems
+
+    assert quality_problems(data) == []
+
+
+def test_release_0_2_coverage_goals(data: Store) -> None:
+    in_range = [e for e in data.events if 2022 <= e.date.year <= 2025]
+    countries_ = {c for e in data.events for c in e.countries}
+    assert len(data.events) >= 400 and len(in_range) >= 220 and len(countries_) >= 110
+    titles = " ".join(e.title for e in data.events)
+    for year in ("2022", "2023", "2024", "2025"):
+        assert any("Lianyungang" in (e.summary + e.title + (e.note or "")) and e.date.text.startswith(year) for e in data.events), year
+    for ordinal in ("First", "Second", "Third", "Fourth"):
+        assert f"{ordinal} China–Pacific islands" in titles or f"{ordinal.lower()} China–Pacific islands" in titles, ordinal
