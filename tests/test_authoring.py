@@ -476,3 +476,21 @@ def test_a_file_size_limit_is_a_clean_error_and_changes_nothing(tmp_path: Path, 
     assert "unexpected" not in proc.stderr
     assert store.read_bytes() == before
     assert [p.name for p in store.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_filtered_exports_can_be_used_as_they_stand(tmp_path: Path, bundled: Path) -> None:
+    """The README's recipes: a filtered toml export is a valid store, and a filtered export imports
+    into an empty store, links to events outside the selection left out and counted."""
+    fiji = tmp_path / "fiji.toml"
+    r = invoke("export", "-f", "toml", "-c", "Fiji", "-o", str(fiji))
+    assert r.code == 0, r.err
+    assert invoke("timeline", "--store", str(fiji)).code == 0
+    training = tmp_path / "training.toml"
+    assert invoke("init", str(training)).code == 0
+    ndjson = invoke("export", "-f", "ndjson", "-t", "training").out
+    source = tmp_path / "training.ndjson"
+    source.write_text(ndjson, "utf-8")
+    r = invoke("import", str(source), "--store", str(training))
+    assert r.code == 0, r.err
+    assert "left out" in r.err and "related link" in r.err
+    assert len(invoke("export", "-f", "ndjson", "--store", str(training)).out.splitlines()) == len(ndjson.splitlines())

@@ -575,9 +575,11 @@ class AppendResult:
 
     added: list[str]
     skipped: list[str]
+    dropped_links: int = 0
 
 
-def append_events(path: str | os.PathLike[str] | None, events: list[Event], *, on_duplicate: str = "error") -> AppendResult:
+def append_events(path: str | os.PathLike[str] | None, events: list[Event], *, on_duplicate: str = "error",
+                  outside_links: str = "error") -> AppendResult:
     """Append events to a store, all or nothing.
 
     Only what is new is checked against the store's index (which exists only for a valid store):
@@ -612,6 +614,15 @@ def append_events(path: str | os.PathLike[str] | None, events: list[Event], *, o
         new = [e for e in events if e.id not in existing] if on_duplicate == "skip" else events
         related = {r for e in new for r in e.related}
         known = existing | engine.existing_ids(sorted(related))
+        dropped = 0
+        if outside_links == "drop":  # links to events neither in the store nor in the batch (a filtered export's)
+            present = known | {e.id for e in new}
+            kept_new = []
+            for e in new:
+                kept = [r for r in e.related if r in present]
+                dropped += len(e.related) - len(kept)
+                kept_new.append(e if len(kept) == len(e.related) else e.model_copy(update={"related": kept}))
+            new = kept_new
         from .models import Theme
 
         themes = [Theme.model_validate(t.to_dict()) for t in engine.header.themes]
@@ -622,12 +633,12 @@ def append_events(path: str | os.PathLike[str] | None, events: list[Event], *, o
                 details=[f"event {event_id!r}: {field}: {message}" for _, event_id, field, message in batch],
             )
         if not new:
-            return AppendResult([], skipped)
+            return AppendResult([], skipped, dropped)
         separator = b"" if not data or data.endswith(b"\n\n") else (b"\n" if data.endswith(b"\n") else b"\n\n")
         appended = render_events(new)
         _check_appended(target, data, appended, new, len(engine))
         atomic_write(target, data + separator + appended)
-        return AppendResult([e.id for e in new], skipped)
+        return AppendResult([e.id for e in new], skipped, dropped)
 
 
 def _check_appended(where: Path, data: bytes, appended: bytes, new: list[Event], count: int) -> None:

@@ -312,9 +312,12 @@ def import_(
     if on_duplicate not in ("error", "skip"):
         raise UsageError(f"--on-duplicate {on_duplicate}: choose error or skip")
     events = parse_events(text, kind, name)
-    result = append_events(store, events, on_duplicate=on_duplicate)
+    result = append_events(store, events, on_duplicate=on_duplicate, outside_links="drop")
     n = len(result.added)
     skipped = f"; skipped {len(result.skipped)} already in the store" if result.skipped else ""
+    if result.dropped_links:
+        skipped += (f"; left out {result.dropped_links} related link{'s' if result.dropped_links != 1 else ''} "
+                    "to events in neither the store nor the file")
     sys.stderr.write(f"imported {n} event{'s' if n != 1 else ''} into {locate(store)}{skipped}\n")
 
 

@@ -38,5 +38,19 @@ def write_toml(events: Iterable[Any], store: Any, fields: Sequence[str] | None =
     if store.description:
         document["description"] = store.description
     document["themes"] = [t.to_dict(exclude_defaults=True) for t in store.themes]
-    document["events"] = [event_table(e) for e in events]
+    events = list(events)
+    # A store must be valid on its own: links to events outside the selection are left out (the
+    # same rule as `pcdip import`, which drops links to events neither in the store nor the batch).
+    ids = {e.id for e in events}
+    tables = []
+    for e in events:
+        table = event_table(e)
+        if "related" in table:
+            kept = [r for r in table["related"] if r in ids]
+            if kept:
+                table["related"] = kept
+            else:
+                del table["related"]
+        tables.append(table)
+    document["events"] = tables
     return tomli_w.dumps(document)
