@@ -153,3 +153,24 @@ def parse_date(text: str) -> PartialDate:
     d = date(year, month, day)
     return PartialDate(text, "day", d, d, qualifier)
 
+
+
+class Spanned:
+    """The calendar span of anything with `id`, `date` and an optional `end` (events, as models and
+    as the engine's records): its first and last day, and the timeline's sort key."""
+
+    __slots__ = ()
+    id: str
+    date: PartialDate
+    end: PartialDate | None
+
+    @property
+    def start_day(self) -> date:
+        return self.date.lower
+
+    @property
+    def end_day(self) -> date:
+        return (self.end or self.date).upper
+
+    def sort_key(self) -> tuple[date, date, str]:
+        return (self.date.lower, self.end_day, self.id)

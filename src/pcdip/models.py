@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt, field_validator, model_validator
 
 from . import countries as _countries
-from .dates import PartialDate
+from .dates import PartialDate, Spanned
 from .errors import NotFoundError
 from .fields import EVENT_FIELDS, FIGURE_FIELDS, PLACE_FIELDS, SOURCE_FIELDS
 
@@ -196,7 +196,7 @@ class Provenance(_Model):
     checked: Release | None = Field(default=None, description="the last release whose sweep re-read every claim against the cited sources")
 
 
-class Event(_Model):
+class Event(_Model, Spanned):
     """One dated, sourced event of the record."""
 
     id: Slug
@@ -243,17 +243,6 @@ class Event(_Model):
         if self.id in self.related:
             raise ValueError("an event cannot be related to itself")
         return self
-
-    @property
-    def start_day(self) -> Any:
-        return self.date.lower
-
-    @property
-    def end_day(self) -> Any:
-        return (self.end or self.date).upper
-
-    def sort_key(self) -> tuple[Any, ...]:
-        return (self.date.lower, self.end_day, self.id)
 
     def to_dict(self) -> dict[str, Any]:
         """The exported form: every field present, in EVENT_FIELDS order, dates as EDTF strings."""

@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OutputError, PcdipError
 
 _REASONS = {
     errno.ENOSPC: "no space left on the device",
@@ -56,10 +56,18 @@ def check_target(output: Path, reading: Path | None) -> None:
 
 def write_file(output: Path, chunks: Iterable[str | bytes], *, reading: Path | None = None) -> None:
     """Write chunks to `output` atomically (see the module docstring)."""
-    import tempfile
-
     check_target(output, reading)
     target = output.resolve() if output.is_symlink() else output  # write through a link to what it names
+    replace_file(target, chunks, OutputError, f"{output}: cannot write")
+
+
+def replace_file(target: Path, chunks: Iterable[str | bytes], error: type[PcdipError], what: str) -> None:
+    """Write chunks to a temporary file beside `target` (`.NAME.PID.RANDOM.tmp`), fsync it, give it
+    the target's permissions and rename it over the target, then fsync the folder: the one atomic
+    write of pcdip, for exports and for stores. An OS error becomes `error("WHAT: REASON; nothing
+    was changed")`, the temporary file removed."""
+    import tempfile
+
     folder = target.parent
     try:
         mode = target.stat().st_mode & 0o7777
@@ -68,9 +76,9 @@ def write_file(output: Path, chunks: Iterable[str | bytes], *, reading: Path | N
         os.umask(mask)
         mode = 0o666 & ~mask
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".{os.getpid()}.tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise OutputError(f"{output}: cannot write: {os_reason(exc)}") from None
+        raise error(f"{what}: {os_reason(exc)}; nothing was changed") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             for chunk in chunks:
@@ -81,10 +89,20 @@ def write_file(output: Path, chunks: Iterable[str | bytes], *, reading: Path | N
         os.replace(tmp, target)
     except OSError as exc:
         _unlink(tmp)
-        raise OutputError(f"{output}: cannot write: {os_reason(exc)}; nothing was changed") from None
+        raise error(f"{what}: {os_reason(exc)}; nothing was changed") from None
     except BaseException:
         _unlink(tmp)
         raise
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
 
 
 def _unlink(path: str) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import Any
 
-from .dates import PartialDate, parse_date
+from .dates import PartialDate, Spanned, parse_date
 
 
 def _date(text: str | None) -> PartialDate | None:
@@ -69,7 +69,7 @@ class ProvenanceRecord:
         self.checked: str | None = d.get("checked")
 
 
-class Record:
+class Record(Spanned):
     """One validated event, read from the engine: the attributes of `models.Event`, without pydantic."""
 
     __slots__ = ("__dict__", "_d", "id")
@@ -133,17 +133,6 @@ class Record:
     def provenance(self) -> ProvenanceRecord | None:
         p = self._d.get("provenance")
         return ProvenanceRecord(p) if p else None
-
-    @property
-    def start_day(self) -> Any:
-        return self.date.lower
-
-    @property
-    def end_day(self) -> Any:
-        return (self.end or self.date).upper
-
-    def sort_key(self) -> tuple[Any, ...]:
-        return (self.date.lower, self.end_day, self.id)
 
     def to_dict(self) -> dict[str, Any]:
         """The exported form (shared, not copied: treat it as read-only)."""

@@ -477,39 +477,13 @@ def locked(path: Path) -> Iterator[None]:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file in the store's folder, fsync it, and rename it over `path`.
+    """Write `data` to a temporary file in the store's folder, fsync it, and rename it over `path`
+    (outputs.replace_file). A writer killed before the rename leaves `.NAME.PID.RANDOM.tmp`
+    behind, and the next writer (holding the lock) removes it. OS errors (no space, a file-size
+    limit, no rights, a read-only file system) become a StoreError: nothing was changed."""
+    from .outputs import replace_file
 
-    The temporary file is named `.NAME.PID.RANDOM.tmp`; a writer killed before the rename leaves
-    it behind, and the next writer (holding the lock) removes it. OS errors (no space, a file-size
-    limit, no rights, a read-only file system) become a StoreError: nothing was changed.
-    """
-    import tempfile
-
-    from .outputs import os_reason
-
-    folder = path.parent
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot write the store: {os_reason(exc)}; nothing was changed") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except OSError as exc:
-        _unlink_quietly(tmp)
-        raise StoreError(f"{path}: cannot write the store: {os_reason(exc)}; nothing was changed") from None
-    except BaseException:
-        _unlink_quietly(tmp)
-        raise
-    _fsync_folder(folder)
+    replace_file(path, [data], StoreError, f"{path}: cannot write the store")
 
 
 def _unlink_quietly(path: str | Path) -> None:
@@ -530,25 +504,6 @@ def remove_stale_temporaries(path: Path) -> None:
     for entry in entries:
         if entry.name.startswith(prefix) and entry.name.endswith(".tmp") and not entry.name.startswith(mine) and entry.name != f".{path.name}.lock":
             _unlink_quietly(entry.path)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - not possible on every platform
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
 
 
 def render_events(events: list[Event]) -> bytes:
