@@ -302,3 +302,32 @@ def test_nan_and_infinity_are_refused() -> None:
     for value in (float("nan"), float("inf"), float("-inf")):
         with pytest.raises(PydanticError):
             Figure(name="n", value=value)
+
+
+@pytest.mark.parametrize("field, value", [
+    ("title", "a\nb"), ("title", "x" * 301), ("summary", "x\x1b"), ("actors", ["a\tb"]),
+    ("url", "https://reuters.com@evil.example/"), ("url", 'https://example.org/"x"'), ("url", "HTTPS://EXAMPLE.ORG"), ("title", "fine"),
+])
+def test_validate_and_the_json_schema_agree(field: str, value: object) -> None:
+    import copy
+
+    import jsonschema
+    from pydantic import ValidationError as PydanticError
+
+    from pcdip.models import Event, store_json_schema
+
+    event = {"id": "e", "date": "2023", "title": "T", "summary": "S", "themes": ["a"],
+             "sources": [{"title": "t", "publisher": "p", "url": "https://example.org/x"}]}
+    changed = copy.deepcopy(event)
+    if field == "url":
+        changed["sources"][0]["url"] = value  # type: ignore[index]
+    else:
+        changed[field] = value
+    try:
+        Event.model_validate(changed)
+        model_ok = True
+    except PydanticError:
+        model_ok = False
+    store = {"schema_version": 1, "themes": [{"id": "a", "label": "A", "description": "d"}], "events": [changed]}
+    schema_ok = not list(jsonschema.Draft202012Validator(store_json_schema()).iter_errors(store))
+    assert model_ok == schema_ok

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, WithJsonSchema, ConfigDict, Field, StrictFloat, StrictInt, field_validator, model_validator
 
 from . import countries as _countries
 from .dates import PartialDate, Spanned
@@ -112,10 +112,14 @@ def check_url_parsed(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_text)]
-Line = Annotated[str, AfterValidator(_line)]
+# The JSON Schema says what the validators check, so that an editor flags what `pcdip validate` would.
+_LINE_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_LINE, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*\\S[^\\u0000-\\u001f\\u007f-\\u009f]*$"}
+_TEXT_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT, "pattern": "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"}
+_URL_SCHEMA = {"type": "string", "maxLength": MAX_URL, "pattern": "^[hH][tT][tT][pP][sS]?://[^@/?#\\s\"'<>`\\\\]+([/?#][^\\s\"'<>`\\\\\\u0000-\\u001f\\u007f-\\u009f]*)?$"}
+Text = Annotated[str, AfterValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
+Line = Annotated[str, AfterValidator(_line), WithJsonSchema(_LINE_SCHEMA)]
 Slug = Annotated[str, AfterValidator(_slug)]
-Url = Annotated[str, AfterValidator(_http_url)]
+Url = Annotated[str, AfterValidator(_http_url), WithJsonSchema(_URL_SCHEMA)]
 
 
 class _Model(BaseModel):
