@@ -39,7 +39,7 @@ BIN = Path(PYTHON).parent
 PCDIP = str(BIN / "pcdip") if (BIN / "pcdip").exists() else shutil.which("pcdip") or "pcdip"
 THEME = "training"
 
-HELLO = '''import typer
+HELLO = """import typer
 app = typer.Typer()
 @app.command()
 def hello(name: str = "world") -> None:
@@ -48,7 +48,7 @@ def hello(name: str = "world") -> None:
 def bye() -> None:
     print("bye")
 app()
-'''
+"""
 
 
 def generate(n: int, folder: Path) -> tuple[Path, Path]:
@@ -140,8 +140,9 @@ def main() -> int:
     # Measure pcdip as a user's install runs it: pip compiles bytecode when it installs a package,
     # but an editable install under PYTHONDONTWRITEBYTECODE (set on some machines) would compile
     # every module on every run.
-    package = subprocess.run([PYTHON, "-c", "import pcdip, os; print(os.path.dirname(pcdip.__file__))"],
-                             check=True, capture_output=True, text=True).stdout.strip()
+    package = subprocess.run(
+        [PYTHON, "-c", "import pcdip, os; print(os.path.dirname(pcdip.__file__))"], check=True, capture_output=True, text=True
+    ).stdout.strip()
     subprocess.run([PYTHON, "-m", "compileall", "-q", package], check=True)
 
     rows: list[tuple[str, str, float, float, float, str]] = []
@@ -170,8 +171,15 @@ def main() -> int:
         # Every read command at this size against the same command on the bundled store (issue: one engine).
         bundled_store = str(ROOT / "data" / "events.toml")
         subprocess.run([PCDIP, "timeline", "-n", "1", "--store", bundled_store], check=True, stdout=subprocess.DEVNULL, env={**env, "PCDIP_CACHE_SYNC": "1"})
-        for args in (["show", "2022-12-italy-ends-joint-patrols"], ["themes"], ["countries"], ["stats", "--format", "json"],
-                     ["country", "Fiji", "--format", "json"], ["theme", "pushback", "-n", "10"], ["timeline", "-n", "20", "-s", "police"]):
+        for args in (
+            ["show", "2022-12-italy-ends-joint-patrols"],
+            ["themes"],
+            ["countries"],
+            ["stats", "--format", "json"],
+            ["country", "Fiji", "--format", "json"],
+            ["theme", "pushback", "-n", "10"],
+            ["timeline", "-n", "20", "-s", "police"],
+        ):
             big_args = [*args]
             if args[0] == "show":
                 big_args = ["show", "2022-12-italy-ends-joint-patrols-c5"]

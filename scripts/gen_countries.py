@@ -42,10 +42,17 @@ def fetch(dest: Path) -> Path:
         target = dest / package
         if target.exists():
             continue
-        tgz = subprocess.run(
-            ["npm", "pack", "--silent", f"{package}@{CLDR_VERSION}"],
-            cwd=dest, check=True, capture_output=True, text=True,
-        ).stdout.strip().splitlines()[-1]
+        tgz = (
+            subprocess.run(
+                ["npm", "pack", "--silent", f"{package}@{CLDR_VERSION}"],
+                cwd=dest,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         with tarfile.open(dest / tgz) as tar:
             members = [m for m in tar.getmembers() if m.name.startswith(("package/supplemental/territoryContainment", "package/main/en/territories"))]
             tar.extractall(dest / f"{package}.tmp", members=members, filter="data")

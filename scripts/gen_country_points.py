@@ -48,10 +48,17 @@ def fetch(dest: Path) -> Path:
     if target.exists():
         return target
     dest.mkdir(parents=True, exist_ok=True)
-    tgz = subprocess.run(
-        ["npm", "pack", "--silent", f"{PACKAGE}@{VERSION}"],
-        cwd=dest, check=True, capture_output=True, text=True,
-    ).stdout.strip().splitlines()[-1]
+    tgz = (
+        subprocess.run(
+            ["npm", "pack", "--silent", f"{PACKAGE}@{VERSION}"],
+            cwd=dest,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     tmp = dest / f"{PACKAGE}.tmp"
     with tarfile.open(dest / tgz) as tar:
         members = [m for m in tar.getmembers() if m.name in ("package/countries.json", "package/LICENSE") or m.name.endswith(".geo.json")]

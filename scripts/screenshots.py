@@ -25,7 +25,10 @@ def main() -> None:
     shots = {
         "stats.svg": ("pcdip stats", lambda c: stats_view(stats(select(store.events), store), store, c)),
         "country-fiji.svg": ("pcdip country Fiji", lambda c: profile_view(profile(store, "FJ"), store, c)),
-        "timeline.svg": ("pcdip timeline --from 2024", lambda c: timeline_table(select(store.events, Filters(start=__import__("pcdip.dates").dates.parse_date("2024"))), store, c)),
+        "timeline.svg": (
+            "pcdip timeline --from 2024",
+            lambda c: timeline_table(select(store.events, Filters(start=__import__("pcdip.dates").dates.parse_date("2024"))), store, c),
+        ),
     }
     for name, (title, view) in shots.items():
         console = Console(record=True, width=100, force_terminal=True, color_system="truecolor", file=open("/dev/null", "w"))

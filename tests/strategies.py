@@ -22,7 +22,19 @@ text = st.text(
 # hold line breaks and tabs.
 line_text = st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(lambda s: s.strip() != "")
 para_text = st.text(st.characters(exclude_categories=("Cs", "Cc"), include_characters="\n\t"), min_size=1, max_size=40).filter(lambda s: s.strip() != "")
-ODD = ["=1+2", "+33", "-x", "@SUM(A1)", "'=quoted", "a;b\\c", "[bold]x[/]", "<script>alert(1)</script>", "Ünïcödé 中文 ☃", "Invoice \u202egnp.exe", "zero\u200bwidth"]
+ODD = [
+    "=1+2",
+    "+33",
+    "-x",
+    "@SUM(A1)",
+    "'=quoted",
+    "a;b\\c",
+    "[bold]x[/]",
+    "<script>alert(1)</script>",
+    "Ünïcödé 中文 ☃",
+    "Invoice \u202egnp.exe",
+    "zero\u200bwidth",
+]
 tricky = st.one_of(line_text, st.sampled_from(ODD))
 tricky_para = st.one_of(para_text, st.sampled_from([*ODD, "\ttab", "two\nlines"]))
 slug = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}", fullmatch=True)
@@ -45,7 +57,7 @@ source = st.fixed_dictionaries(
     optional={"published": partial_dates(), "archive_url": url, "accessed": partial_dates()},
 )
 figure = st.fixed_dictionaries(
-    {"name": tricky, "value": st.one_of(st.integers(-10**12, 10**12), st.floats(allow_nan=False, allow_infinity=False, width=64))},
+    {"name": tricky, "value": st.one_of(st.integers(-(10**12), 10**12), st.floats(allow_nan=False, allow_infinity=False, width=64))},
     optional={"qualifier": st.sampled_from(["at-least", "more-than", "approximately", "up-to"]), "unit": tricky},
 )
 

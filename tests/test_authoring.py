@@ -26,8 +26,15 @@ PCDIP = conftest.PCDIP or "pcdip"
 
 
 def _event_dict(event_id: str) -> dict[str, object]:
-    return {"id": event_id, "date": "2026-01", "title": f"Event {event_id}", "summary": "A test event.", "themes": ["training"],
-            "sources": [{"title": "A page", "publisher": "Example", "url": "https://example.org/a"}]}
+    return {
+        "id": event_id,
+        "date": "2026-01",
+        "title": f"Event {event_id}",
+        "summary": "A test event.",
+        "themes": ["training"],
+        "sources": [{"title": "A page", "publisher": "Example", "url": "https://example.org/a"}],
+    }
+
 
 NEW = {
     "id": "2026-01-new-event",
@@ -48,6 +55,7 @@ def write_json(tmp_path: Path, events: list[dict], name: str = "batch.json") -> 
 
 # --- init -------------------------------------------------------------------------------------
 
+
 def test_init_creates_a_valid_empty_store_with_the_bundled_themes(tmp_path: Path) -> None:
     path = tmp_path / "mine.toml"
     r = invoke("init", str(path))
@@ -66,9 +74,31 @@ def test_init_never_overwrites(store: Path) -> None:
 
 # --- add --------------------------------------------------------------------------------------
 
-ADD = ["add", "--date", "2026-01-05", "--title", "Fiji trains its police: phase two", "--summary", "A second course.",
-       "-c", "fiji", "-c", "Solomons", "-t", "training", "--actor", "Fiji Police Force",
-       "--source-url", "https://example.org/x", "--source-title", "Course", "--source-publisher", "Example", "--source-published", "2026-01-06"]
+ADD = [
+    "add",
+    "--date",
+    "2026-01-05",
+    "--title",
+    "Fiji trains its police: phase two",
+    "--summary",
+    "A second course.",
+    "-c",
+    "fiji",
+    "-c",
+    "Solomons",
+    "-t",
+    "training",
+    "--actor",
+    "Fiji Police Force",
+    "--source-url",
+    "https://example.org/x",
+    "--source-title",
+    "Course",
+    "--source-publisher",
+    "Example",
+    "--source-published",
+    "2026-01-06",
+]
 
 
 def test_add_appends_and_keeps_every_existing_byte(store: Path) -> None:
@@ -113,7 +143,10 @@ def test_add_duplicate_id_is_refused(store: Path) -> None:
 def test_add_without_a_terminal_names_what_is_missing(store: Path) -> None:
     r = invoke("add", "--date", "2026")
     assert r.code == 2
-    assert r.err == "pcdip: error: missing --title, --summary, --theme, --source-url, --source-title, --source-publisher (on a terminal, pcdip add asks for what is missing)\n"
+    assert (
+        r.err
+        == "pcdip: error: missing --title, --summary, --theme, --source-url, --source-title, --source-publisher (on a terminal, pcdip add asks for what is missing)\n"
+    )
 
 
 def _prompted(answers: list[str]) -> Any:
@@ -128,23 +161,37 @@ def test_add_prompts_and_asks_again_on_a_terminal(store: Path, monkeypatch: pyte
     from pcdip.cli import authoring
 
     monkeypatch.setattr(authoring, "is_terminal", lambda: True)
-    result = _prompted([
-        "2026-13", "2026-02",            # date: a bad one, asked again
-        "",                              # end
-        "Prompted event",
-        "2011-04-fiji-mou", "",          # id: a duplicate, asked again; then the suggested one
-        "Typed at a prompt.",
-        "Fjii", "Fiji, PNG",             # countries: a typo, asked again with a suggestion
-        "trainig", "Police training, joint patrols",  # themes: a typo, then names
-        "Someone; Another body",         # actors
-        "",                              # note
-        "2011-04-fiji-nope", "2011-04-fiji-mou",  # related: an unknown id, then a real one
-        "not a url", "https://example.org/p", "Prompt source", "Example", "",
-        "y",                             # another source
-        "https://example.org/q", "Second source", "Example", "2026-02-03",
-        "n",                             # no more sources
-        "y",                             # confirm
-    ])
+    result = _prompted(
+        [
+            "2026-13",
+            "2026-02",  # date: a bad one, asked again
+            "",  # end
+            "Prompted event",
+            "2011-04-fiji-mou",
+            "",  # id: a duplicate, asked again; then the suggested one
+            "Typed at a prompt.",
+            "Fjii",
+            "Fiji, PNG",  # countries: a typo, asked again with a suggestion
+            "trainig",
+            "Police training, joint patrols",  # themes: a typo, then names
+            "Someone; Another body",  # actors
+            "",  # note
+            "2011-04-fiji-nope",
+            "2011-04-fiji-mou",  # related: an unknown id, then a real one
+            "not a url",
+            "https://example.org/p",
+            "Prompt source",
+            "Example",
+            "",
+            "y",  # another source
+            "https://example.org/q",
+            "Second source",
+            "Example",
+            "2026-02-03",
+            "n",  # no more sources
+            "y",  # confirm
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "month 13 does not exist" in result.output + result.stderr
     assert "duplicate id" in result.stderr and "no event has the id '2011-04-fiji-nope'" in result.stderr
@@ -191,12 +238,15 @@ def test_ctrl_c_at_an_add_prompt_writes_nothing_and_exits_130(store: Path, monke
     assert store.read_bytes() == before
 
 
-@pytest.mark.parametrize("title, expected", [
-    ("中国警察", "2024-zhongguojingcha"),
-    ("Полиция Китая", "2024-politsiya-kitaya"),
-    ("???", "2024-event"),
-    ("Fiji's police: phase two", "2024-fiji-s-police-phase-two"),
-])
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("中国警察", "2024-zhongguojingcha"),
+        ("Полиция Китая", "2024-politsiya-kitaya"),
+        ("???", "2024-event"),
+        ("Fiji's police: phase two", "2024-fiji-s-police-phase-two"),
+    ],
+)
 def test_ids_are_transliterated_never_just_the_date(title: str, expected: str) -> None:
     from pcdip.cli.authoring import slugify
 
@@ -204,8 +254,21 @@ def test_ids_are_transliterated_never_just_the_date(title: str, expected: str) -
 
 
 def test_a_non_latin_title_gets_its_own_id(store: Path) -> None:
-    args = ["add", "--date", "2024", "--summary", "S.", "-t", "training", "--source-url", "https://example.org/x",
-            "--source-title", "T", "--source-publisher", "P"]
+    args = [
+        "add",
+        "--date",
+        "2024",
+        "--summary",
+        "S.",
+        "-t",
+        "training",
+        "--source-url",
+        "https://example.org/x",
+        "--source-title",
+        "T",
+        "--source-publisher",
+        "P",
+    ]
     assert invoke(*args, "--title", "中国警察").code == 0
     r = invoke(*args, "--title", "Полиция Китая")
     assert r.code == 0, r.err
@@ -214,6 +277,7 @@ def test_a_non_latin_title_gets_its_own_id(store: Path) -> None:
 
 
 # --- import -----------------------------------------------------------------------------------
+
 
 def test_import_json_appends(tmp_path: Path, store: Path) -> None:
     before = store.read_bytes()
@@ -340,6 +404,7 @@ def test_round_trip_property(tmp_path_factory: pytest.TempPathFactory, fmt: str)
 
 # --- crashes and concurrency (real processes) ---------------------------------------------------
 
+
 def test_four_concurrent_importers_all_land(tmp_path: Path, store: Path) -> None:
     files = [write_json(tmp_path, [{**NEW, "id": f"2026-batch-{b}-{i}"} for i in range(25)], f"b{b}.json") for b in range(4)]
     procs = [subprocess.Popen([PCDIP, "import", str(f), "--store", str(store)], stdout=subprocess.PIPE, stderr=subprocess.PIPE) for f in files]
@@ -388,6 +453,7 @@ def test_write_is_validated_before_it_replaces_the_store(tmp_path: Path) -> None
 
 
 # --- validate --strict and schema ---------------------------------------------------------------
+
 
 def test_validate_strict_lists_quality_problems(store: Path) -> None:
     r = invoke("validate", "--strict")

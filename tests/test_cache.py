@@ -84,7 +84,9 @@ def stores(draw: st.DrawFn) -> list[Event]:
     for i in ids:
         d = draw(event_dicts(i))
         if draw(st.booleans()):
-            d["actors"] = draw(st.lists(st.sampled_from(["Xi Jinping", "Lai Changxing", "Liu Zhongyi", "public security", "Straße", "-x ray", "a-b", "中国公安"]), max_size=3))
+            d["actors"] = draw(
+                st.lists(st.sampled_from(["Xi Jinping", "Lai Changxing", "Liu Zhongyi", "public security", "Straße", "-x ray", "a-b", "中国公安"]), max_size=3)
+            )
         events.append(Event.model_validate(d))
     return events
 
@@ -133,11 +135,24 @@ def test_negative_limit_is_refused() -> None:
 # --- cache on, off, cold, warm: the same bytes ---------------------------------------------------
 
 COMMANDS: list[tuple[str, ...]] = [
-    ("timeline",), ("timeline", "-n", "2", "--reverse"), ("timeline", "-s", "patrol"), ("timeline", "-n", "99999999999999999999"),
-    ("timeline", "--actor", "public security\nliu"), ("timeline", "--actor", ""), ("timeline", "-s", "caf\udce9"),
-    ("theme", "scrutiny"), ("country", "Fiji"), ("country", "Fiji", "--format", "json"), ("show", "2022-12-italy-ends-patrols"),
-    ("show", "--format", "json", "2016-05-italy-patrols"), ("themes",), ("themes", "--format", "json"), ("countries",),
-    ("countries", "--format", "json"), ("stats",), ("stats", "--format", "json", "--region", "Oceania"),
+    ("timeline",),
+    ("timeline", "-n", "2", "--reverse"),
+    ("timeline", "-s", "patrol"),
+    ("timeline", "-n", "99999999999999999999"),
+    ("timeline", "--actor", "public security\nliu"),
+    ("timeline", "--actor", ""),
+    ("timeline", "-s", "caf\udce9"),
+    ("theme", "scrutiny"),
+    ("country", "Fiji"),
+    ("country", "Fiji", "--format", "json"),
+    ("show", "2022-12-italy-ends-patrols"),
+    ("show", "--format", "json", "2016-05-italy-patrols"),
+    ("themes",),
+    ("themes", "--format", "json"),
+    ("countries",),
+    ("countries", "--format", "json"),
+    ("stats",),
+    ("stats", "--format", "json", "--region", "Oceania"),
 ]
 COMMANDS += [("export", "--format", f.name) for f in FORMATS.values() if not f.requires_file]
 COMMANDS += [("export", "-f", "csv", "-t", "scrutiny", "--fields", "id,date"), ("export", "-f", "ndjson", "-c", "Fiji", "-c", "Italy")]
@@ -260,7 +275,8 @@ def test_an_odd_cache_path_hits(name: str, store: Path, tmp_path: Path, monkeypa
     monkeypatch.setenv("PCDIP_CACHE_DIR", str(folder))
     invoke("timeline")
     assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == sorted(
-        [cache.paths(store.resolve())[0].name, cache.paths(store.resolve())[1].name])
+        [cache.paths(store.resolve())[0].name, cache.paths(store.resolve())[1].name]
+    )
     assert cache._open_cached(store.resolve(), store.stat(), None) is not None
     assert not list(tmp_path.glob("odd*")) or folder.exists()
     assert [p for p in tmp_path.iterdir() if p.name not in (name, "events.toml", "cache")] == []

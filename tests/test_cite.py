@@ -26,8 +26,15 @@ from pcdip.records import Record
 from .conftest import ROOT, invoke
 
 ACCESSED = ("--accessed", "2026-12-04")
-MINI_IDS = ["2011-04-fiji-mou", "2016-05-italy-patrols", "2022-04-global-statement", "2022-12-italy-ends-patrols",
-            "2023-solomons-training", "2024-03-fiji-keeps-mou", "2025-02-20-myanmar-repatriation"]
+MINI_IDS = [
+    "2011-04-fiji-mou",
+    "2016-05-italy-patrols",
+    "2022-04-global-statement",
+    "2022-12-italy-ends-patrols",
+    "2023-solomons-training",
+    "2024-03-fiji-keeps-mou",
+    "2025-02-20-myanmar-repatriation",
+]
 MINI_SOURCES = {"2025-02-20-myanmar-repatriation": 2}  # every other event of the mini store cites one source
 
 # Every character BibTeX or LaTeX treats specially, LaTeX ligatures, and text beyond ASCII.
@@ -45,8 +52,12 @@ SPECIAL_SOURCES: list[dict[str, Any]] = [
 def special(store: Path) -> Path:
     """The mini store plus one event full of special characters, with provenance naming 0.9.0 and 0.10.0."""
     event = {
-        "id": SPECIAL_ID, "date": "2023-10", "title": SPECIAL_TITLE,
-        "summary": "A summary over\ntwo lines & 50% more.", "countries": ["TR"], "themes": ["agreement", "scrutiny"],
+        "id": SPECIAL_ID,
+        "date": "2023-10",
+        "title": SPECIAL_TITLE,
+        "summary": "A summary over\ntwo lines & 50% more.",
+        "countries": ["TR"],
+        "themes": ["agreement", "scrutiny"],
         "sources": SPECIAL_SOURCES,
         "provenance": {"added": "0.9.0", "basis": "source-reading", "checked": "0.10.0"},
     }
@@ -79,6 +90,7 @@ def _decoded(value: str | None) -> str | None:
 
 # --- text ------------------------------------------------------------------------------------------
 
+
 def test_text_is_one_citation_per_event_with_its_sources_below() -> None:
     out = _ok(*ACCESSED)
     paragraphs = out.rstrip("\n").split("\n\n")
@@ -94,8 +106,9 @@ def test_text_apa_and_chicago_exactly() -> None:
         "Italy ends joint patrols with China (Event 2022-12-italy-ends-patrols). (n.d.). In Test store [Data set]. Retrieved December 4, 2026.\n"
         "  [1] Italy stops patrols. (2022, December 19). Example Wire. https://example.org/italy-2022\n"
     )
-    assert _ok("2022-12-italy-ends-patrols", *ACCESSED, "--style", "chicago", "--author", "A Research Group", "--release", "1.2",
-               "--url", "https://example.org/data") == (
+    assert _ok(
+        "2022-12-italy-ends-patrols", *ACCESSED, "--style", "chicago", "--author", "A Research Group", "--release", "1.2", "--url", "https://example.org/data"
+    ) == (
         "A Research Group. “Italy ends joint patrols with China.” Event 2022-12-italy-ends-patrols. In Test store, version 1.2. Dataset. "
         "Accessed December 4, 2026. https://example.org/data.\n"
         "  [1] “Italy stops patrols.” Example Wire, December 19, 2022. Accessed November 28, 2026. https://example.org/italy-2022.\n"
@@ -122,6 +135,7 @@ def test_text_dates_keep_their_precision(special: Path) -> None:
 
 # --- the dataset: release, URL, author, access date ---------------------------------------------------
 
+
 def test_store_release_is_the_highest_provenance_release_compared_as_numbers() -> None:
     def event(added: str, checked: str | None = None) -> Record:
         return Record({"id": f"e{added}", "provenance": {"added": added, "basis": "source-reading", "checked": checked}})
@@ -143,8 +157,10 @@ def test_the_bundled_record_is_cited_with_the_project_url_authors_and_release(bu
     event = eng.get("2022-12-italy-ends-joint-patrols")
     assert event is not None
     first = _ok(event.id, *ACCESSED).splitlines()[0]
-    assert first == (f"pcdip developers. (n.d.). {event.title} (Event {event.id}). In {eng.header.title} (Version {release}) [Data set]. "
-                     "Retrieved December 4, 2026, from https://github.com/pcdip/pcdip#readme")
+    assert first == (
+        f"pcdip developers. (n.d.). {event.title} (Event {event.id}). In {eng.header.title} (Version {release}) [Data set]. "
+        "Retrieved December 4, 2026, from https://github.com/pcdip/pcdip#readme"
+    )
     pyproject = (ROOT / "pyproject.toml").read_text("utf-8")
     assert f'Documentation = "{cite.PROJECT_URL}"' in pyproject  # the URL cited is the one the project documents
 
@@ -169,6 +185,7 @@ def test_accessed_defaults_to_today_and_is_injectable() -> None:
 
 # --- CSL-JSON, read by citeproc-py ---------------------------------------------------------------------
 
+
 def test_csl_json_renders_in_citeproc(special: Path) -> None:
     items = json.loads(_ok("-f", "csl-json", *ACCESSED, "--url", "https://example.org/data", "--author", "pcdip developers"))
     ids = [i["id"] for i in items]
@@ -176,7 +193,12 @@ def test_csl_json_renders_in_citeproc(special: Path) -> None:
     by_id = {i["id"]: i for i in items}
     event = by_id[f"pcdip:{SPECIAL_ID}"]
     assert (event["type"], event["title"], event["number"], event["version"], event["container-title"]) == (
-        "entry", SPECIAL_TITLE, SPECIAL_ID, "0.10.0", "Test store")
+        "entry",
+        SPECIAL_TITLE,
+        SPECIAL_ID,
+        "0.10.0",
+        "Test store",
+    )
     assert event["author"] == [{"literal": "pcdip developers"}]
     assert event["event-date"] == {"date-parts": [[2023, 10]]}  # a month: no day invented
     assert event["accessed"] == {"date-parts": [[2026, 12, 4]]}
@@ -205,6 +227,7 @@ def test_csl_json_renders_in_citeproc(special: Path) -> None:
 
 
 # --- BibTeX, read by bibtexparser ------------------------------------------------------------------------
+
 
 def test_bibtex_parses_with_fields_intact(special: Path) -> None:
     text = _ok("-f", "bibtex", *ACCESSED, "--author", "pcdip developers", "--url", "https://example.org/data")
@@ -257,6 +280,7 @@ def test_bibtex_of_the_whole_bundled_record(bundled: Path) -> None:
 
 # --- RIS, read by rispy --------------------------------------------------------------------------------
 
+
 def test_ris_parses_with_fields_intact(special: Path, tmp_path: Path) -> None:
     out = tmp_path / "cites.ris"
     r = invoke("cite", "-f", "ris", *ACCESSED, "--author", "pcdip developers", "-o", str(out))
@@ -272,13 +296,22 @@ def test_ris_parses_with_fields_intact(special: Path, tmp_path: Path) -> None:
     by_id = {e["id"]: e for e in entries}
     event = by_id[f"pcdip:{SPECIAL_ID}"]
     assert (event["type_of_reference"], event["title"], event["secondary_title"], event["edition"], event["accession_number"]) == (
-        "DATA", SPECIAL_TITLE, "Test store", "0.10.0", SPECIAL_ID)
+        "DATA",
+        SPECIAL_TITLE,
+        "Test store",
+        "0.10.0",
+        SPECIAL_ID,
+    )
     assert event["authors"] == ["pcdip developers"] and event["access_date"] == "2026/12/04/"
     assert event["abstract"] == "A summary over two lines & 50% more."
     assert event["keywords"] == ["Agreements", "Scrutiny and pushback"]
     first, undated, decade, circa = (by_id[f"pcdip:{SPECIAL_ID}:s{n}"] for n in range(1, 5))
     assert (first["type_of_reference"], first["title"], first["publisher"], first["urls"]) == (
-        "ELEC", SPECIAL_SOURCES[0]["title"], "Zeitung & Co_", [SPECIAL_SOURCES[0]["url"]])
+        "ELEC",
+        SPECIAL_SOURCES[0]["title"],
+        "Zeitung & Co_",
+        [SPECIAL_SOURCES[0]["url"]],
+    )
     assert (first["year"], first["date"]) == ("2023", "2023/10//")
     assert "year" not in undated and "date" not in undated and undated["access_date"] == "2026/11//"
     assert "year" not in decade and decade["date"] == "///2010-2019"
@@ -296,6 +329,7 @@ def test_ris_of_the_whole_bundled_record(bundled: Path) -> None:
 
 # --- the command: selection, keys, errors -------------------------------------------------------------
 
+
 def _keys(*args: str) -> list[str]:
     return [i["id"] for i in json.loads(_ok("-f", "csl-json", *ACCESSED, *args))]
 
@@ -309,8 +343,13 @@ def test_filters_select_what_is_cited() -> None:
 
 def test_ids_are_cited_in_the_order_given_once_each_with_stable_keys() -> None:
     keys = _keys("2025-02-20-myanmar-repatriation", "2011-04-fiji-mou", "2025-02-20-myanmar-repatriation")
-    assert keys == ["pcdip:2025-02-20-myanmar-repatriation", "pcdip:2025-02-20-myanmar-repatriation:s1",
-                    "pcdip:2025-02-20-myanmar-repatriation:s2", "pcdip:2011-04-fiji-mou", "pcdip:2011-04-fiji-mou:s1"]
+    assert keys == [
+        "pcdip:2025-02-20-myanmar-repatriation",
+        "pcdip:2025-02-20-myanmar-repatriation:s1",
+        "pcdip:2025-02-20-myanmar-repatriation:s2",
+        "pcdip:2011-04-fiji-mou",
+        "pcdip:2011-04-fiji-mou:s1",
+    ]
     everything = _keys()
     assert set(keys) <= set(everything) and len(everything) == len(set(everything))
     assert _ok("-f", "bibtex", *ACCESSED) == _ok("-f", "bibtex", *ACCESSED)  # deterministic
@@ -323,16 +362,23 @@ def test_an_empty_selection_cites_nothing() -> None:
     assert (r.code, json.loads(r.out)) == (0, [])
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (("nosuch",), 1, "pcdip: error: no event has the id 'nosuch'; `pcdip timeline` shows each event's id\n"),
-    (("2011-04",), 1, "pcdip: error: no event has the id '2011-04'; did you mean 2011-04-fiji-mou?\n"),
-    (("2011-04-fiji-mou", "-c", "Fiji"), 2, "pcdip: error: name events by id or select them with filters, not both\n"),
-    (("-f", "docx"), 2, "pcdip: error: --format docx: choose one of text, bibtex, csl-json, ris\n"),
-    (("-f", "ris", "--style", "apa"), 2, "pcdip: error: --style is for --format text, not ris\n"),
-    (("--style", "mla"), 2, "pcdip: error: --style mla: choose apa or chicago\n"),
-    (("--accessed", "2026-13"), 2, "pcdip: error: --accessed: '2026-13' is not a valid date: month 13 does not exist; write \"2023\", \"2022-12\" or \"2025-02-20\", optionally ending in ~ (approximate), ? (uncertain) or % (both)\n"),
-    (("--release", "latest"), 2, "pcdip: error: --release 'latest': give a release such as 0.2.0\n"),
-])
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("nosuch",), 1, "pcdip: error: no event has the id 'nosuch'; `pcdip timeline` shows each event's id\n"),
+        (("2011-04",), 1, "pcdip: error: no event has the id '2011-04'; did you mean 2011-04-fiji-mou?\n"),
+        (("2011-04-fiji-mou", "-c", "Fiji"), 2, "pcdip: error: name events by id or select them with filters, not both\n"),
+        (("-f", "docx"), 2, "pcdip: error: --format docx: choose one of text, bibtex, csl-json, ris\n"),
+        (("-f", "ris", "--style", "apa"), 2, "pcdip: error: --style is for --format text, not ris\n"),
+        (("--style", "mla"), 2, "pcdip: error: --style mla: choose apa or chicago\n"),
+        (
+            ("--accessed", "2026-13"),
+            2,
+            'pcdip: error: --accessed: \'2026-13\' is not a valid date: month 13 does not exist; write "2023", "2022-12" or "2025-02-20", optionally ending in ~ (approximate), ? (uncertain) or % (both)\n',
+        ),
+        (("--release", "latest"), 2, "pcdip: error: --release 'latest': give a release such as 0.2.0\n"),
+    ],
+)
 def test_errors(args: tuple[str, ...], code: int, message: str) -> None:
     r = invoke("cite", *args)
     assert (r.code, r.out, r.err) == (code, "", message)

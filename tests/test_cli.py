@@ -110,7 +110,11 @@ def test_empty_result_is_success() -> None:
     ("args", "code", "message"),
     [
         (("timeline", "-c", "Fjii"), 1, "pcdip: error: unknown country 'Fjii': did you mean Fiji or Finland?\n"),
-        (("timeline", "-t", "trainig"), 1, "pcdip: error: unknown theme 'trainig' (did you mean 'training'?); valid themes: training, joint-patrol, agreement, repatriation, scrutiny\n"),
+        (
+            ("timeline", "-t", "trainig"),
+            1,
+            "pcdip: error: unknown theme 'trainig' (did you mean 'training'?); valid themes: training, joint-patrol, agreement, repatriation, scrutiny\n",
+        ),
         (("timeline", "--region", "Atlantis"), 1, None),
         (("timeline", "--from", "2023-13"), 2, None),
         (("timeline", "--from", "2024", "--to", "2023"), 2, "pcdip: error: --to 2023 is before --from 2024\n"),
@@ -126,7 +130,11 @@ def test_empty_result_is_success() -> None:
         (("country", "Fiji", "--format", "csv"), 2, None),
         (("show", "2022-12-italy-end-patrols"), 1, "pcdip: error: no event has the id '2022-12-italy-end-patrols'; did you mean 2022-12-italy-ends-patrols?\n"),
         (("theme", "nope"), 1, None),
-        (("timeline", "--store", "/nonexistent/events.toml"), 1, "pcdip: error: /nonexistent/events.toml: no such store; pass --store PATH or set PCDIP_STORE\n"),
+        (
+            ("timeline", "--store", "/nonexistent/events.toml"),
+            1,
+            "pcdip: error: /nonexistent/events.toml: no such store; pass --store PATH or set PCDIP_STORE\n",
+        ),
     ],
 )
 def test_errors_are_one_message_and_an_exit_code(args: tuple[str, ...], code: int, message: str | None) -> None:
@@ -173,7 +181,12 @@ def test_country_without_events_is_a_profile() -> None:
 
 def test_theme_command_any_and_all() -> None:
     assert _ids("theme", "joint-patrol", "agreement") == [
-        "2011-04-fiji-mou", "2016-05-italy-patrols", "2022-04-global-statement", "2022-12-italy-ends-patrols", "2024-03-fiji-keeps-mou"]
+        "2011-04-fiji-mou",
+        "2016-05-italy-patrols",
+        "2022-04-global-statement",
+        "2022-12-italy-ends-patrols",
+        "2024-03-fiji-keeps-mou",
+    ]
     assert _ids("theme", "joint-patrol", "scrutiny", "--all") == ["2022-12-italy-ends-patrols"]
     assert _ids("theme", "agreement", "--from", "2020", "-c", "Fiji") == ["2024-03-fiji-keeps-mou"]
 
@@ -211,9 +224,17 @@ def test_countries_counts_only_the_events_the_filters_select(args: tuple[str, ..
 def test_show_full_event() -> None:
     r = invoke("show", "2022-12-italy-ends-patrols")
     assert r.code == 0
-    for text in ("Italy ends joint patrols with China", "2022-12-19", "Italy (IT)", "Matteo Piantedosi",
-                 "follows", "2016-05–2019  Italian and Chinese police patrol together", "[1] Example Wire: Italy stops patrols (2022-12-19)",
-                 "https://example.org/italy-2022", "archived: https://web.archive.org/web/2022/https://example.org/italy-2022"):
+    for text in (
+        "Italy ends joint patrols with China",
+        "2022-12-19",
+        "Italy (IT)",
+        "Matteo Piantedosi",
+        "follows",
+        "2016-05–2019  Italian and Chinese police patrol together",
+        "[1] Example Wire: Italy stops patrols (2022-12-19)",
+        "https://example.org/italy-2022",
+        "archived: https://web.archive.org/web/2022/https://example.org/italy-2022",
+    ):
         assert text in r.out, text
     back = invoke("show", "2016-05-italy-patrols").out
     assert "followed by" in back and "Italy ends joint patrols with China" in back
@@ -379,12 +400,15 @@ def test_show_never_breaks_a_url(tmp_path: Path, store: Path) -> None:
 # --- usage errors, help, and the Typer internals they rely on --------------------------------
 
 
-@pytest.mark.parametrize("args, message", [
-    (("timeline", "--bogus"), "pcdip: error: No such option: --bogus (see 'pcdip timeline --help')\n"),
-    (("timeline", "--reverse", "true"), "pcdip: error: Got unexpected extra argument(s) (true) (see 'pcdip timeline --help')\n"),
-    (("nosuch",), "pcdip: error: No such command 'nosuch'. (see 'pcdip --help')\n"),
-    (("timeline", "-c"), "pcdip: error: Option '-c' requires an argument. (see 'pcdip --help')\n"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("timeline", "--bogus"), "pcdip: error: No such option: --bogus (see 'pcdip timeline --help')\n"),
+        (("timeline", "--reverse", "true"), "pcdip: error: Got unexpected extra argument(s) (true) (see 'pcdip timeline --help')\n"),
+        (("nosuch",), "pcdip: error: No such command 'nosuch'. (see 'pcdip --help')\n"),
+        (("timeline", "-c"), "pcdip: error: Option '-c' requires an argument. (see 'pcdip --help')\n"),
+    ],
+)
 def test_usage_errors_are_one_plain_line_and_exit_2(args: tuple[str, ...], message: str) -> None:
     r = invoke(*args)
     assert (r.code, r.out, r.err) == (2, "", message)

@@ -20,23 +20,52 @@ from .conftest import ROOT, in_ci
 @pytest.mark.parametrize(
     ("query", "code"),
     [
-        ("Fiji", "FJ"), ("fiji", "FJ"), ("FJ", "FJ"), ("fj", "FJ"), ("FJI", "FJ"),
-        ("PNG", "PG"), ("Papua New Guinea", "PG"), ("papua new guinea", "PG"),
-        ("Solomons", "SB"), ("Solomon Islands", "SB"),
-        ("Laos", "LA"), ("Lao People's Democratic Republic", "LA"),
-        ("Vietnam", "VN"), ("Viet Nam", "VN"),
-        ("Russia", "RU"), ("Russian Federation", "RU"),
-        ("Türkiye", "TR"), ("Turkiye", "TR"), ("Turkey", "TR"),
-        ("Ivory Coast", "CI"), ("Côte d'Ivoire", "CI"), ("Cote d’Ivoire", "CI"),
-        ("Cape Verde", "CV"), ("Cabo Verde", "CV"),
-        ("South Korea", "KR"), ("Republic of Korea", "KR"), ("Korea, Republic of", "KR"),
-        ("North Korea", "KP"), ("DPRK", "KP"),
-        ("Niger", "NE"), ("Nigeria", "NG"),
-        ("Burma", "MM"), ("Myanmar", "MM"),
-        ("United States", "US"), ("USA", "US"), ("US", "US"),
-        ("United Kingdom", "GB"), ("UK", "GB"),
-        ("the Netherlands", "NL"), ("East Timor", "TL"), ("Kyrgyzstan", "KG"), ("Kyrgyz Republic", "KG"),
-        ("Micronesia", "FM"), ("DRC", "CD"), ("UAE", "AE"), ("  Italy ", "IT"),
+        ("Fiji", "FJ"),
+        ("fiji", "FJ"),
+        ("FJ", "FJ"),
+        ("fj", "FJ"),
+        ("FJI", "FJ"),
+        ("PNG", "PG"),
+        ("Papua New Guinea", "PG"),
+        ("papua new guinea", "PG"),
+        ("Solomons", "SB"),
+        ("Solomon Islands", "SB"),
+        ("Laos", "LA"),
+        ("Lao People's Democratic Republic", "LA"),
+        ("Vietnam", "VN"),
+        ("Viet Nam", "VN"),
+        ("Russia", "RU"),
+        ("Russian Federation", "RU"),
+        ("Türkiye", "TR"),
+        ("Turkiye", "TR"),
+        ("Turkey", "TR"),
+        ("Ivory Coast", "CI"),
+        ("Côte d'Ivoire", "CI"),
+        ("Cote d’Ivoire", "CI"),
+        ("Cape Verde", "CV"),
+        ("Cabo Verde", "CV"),
+        ("South Korea", "KR"),
+        ("Republic of Korea", "KR"),
+        ("Korea, Republic of", "KR"),
+        ("North Korea", "KP"),
+        ("DPRK", "KP"),
+        ("Niger", "NE"),
+        ("Nigeria", "NG"),
+        ("Burma", "MM"),
+        ("Myanmar", "MM"),
+        ("United States", "US"),
+        ("USA", "US"),
+        ("US", "US"),
+        ("United Kingdom", "GB"),
+        ("UK", "GB"),
+        ("the Netherlands", "NL"),
+        ("East Timor", "TL"),
+        ("Kyrgyzstan", "KG"),
+        ("Kyrgyz Republic", "KG"),
+        ("Micronesia", "FM"),
+        ("DRC", "CD"),
+        ("UAE", "AE"),
+        ("  Italy ", "IT"),
     ],
 )
 def test_resolves_names_codes_and_aliases(query: str, code: str) -> None:
@@ -108,7 +137,9 @@ def test_the_pacific_islands_are_melanesia_micronesia_and_polynesia(query: str) 
     assert not in_region("AU", region) and not in_region("NZ", region) and not in_region("ID", region)
 
 
-@pytest.mark.parametrize("query, code, region", [("Kosovo", "XK", "Europe"), ("XK", "XK", "Europe"), ("European Union", "EU", "Europe"), ("EU", "EU", "Europe")])
+@pytest.mark.parametrize(
+    "query, code, region", [("Kosovo", "XK", "Europe"), ("XK", "XK", "Europe"), ("European Union", "EU", "Europe"), ("EU", "EU", "Europe")]
+)
 def test_kosovo_and_the_eu_can_be_counterparts(query: str, code: str, region: str) -> None:
     from pcdip.countries import get, in_region, resolve
     from pcdip.models import Event
@@ -116,8 +147,17 @@ def test_kosovo_and_the_eu_can_be_counterparts(query: str, code: str, region: st
     country = resolve(query)
     assert country.code == code and country.region == region
     assert in_region(code, "Europe")
-    event = Event.model_validate({"id": "x", "date": "2024", "title": "t", "summary": "s", "countries": [code], "themes": ["agreement"],
-                                  "sources": [{"title": "t", "publisher": "p", "url": "https://example.org/"}]})
+    event = Event.model_validate(
+        {
+            "id": "x",
+            "date": "2024",
+            "title": "t",
+            "summary": "s",
+            "countries": [code],
+            "themes": ["agreement"],
+            "sources": [{"title": "t", "publisher": "p", "url": "https://example.org/"}],
+        }
+    )
     assert event.countries == [code] and get(code).name in ("Kosovo", "European Union")
 
 
@@ -129,4 +169,6 @@ def test_pacific_filter_on_the_command_line(bundled: Path) -> None:
     import json
 
     events = [json.loads(line) for line in r.out.splitlines()]
-    assert events and all(set(e["countries"]) & {"FJ", "SB", "PG", "VU", "KI", "NR", "FM", "PW", "WS", "TO", "CK", "NU", "TV", "TK", "MH", "AS", "PF", "NC", "GU"} for e in events)
+    assert events and all(
+        set(e["countries"]) & {"FJ", "SB", "PG", "VU", "KI", "NR", "FM", "PW", "WS", "TO", "CK", "NU", "TV", "TK", "MH", "AS", "PF", "NC", "GU"} for e in events
+    )

@@ -28,8 +28,20 @@ def test_bundled_store_is_valid_and_large_enough(data: Store) -> None:
     counterparts = {c for e in data.events for c in e.countries if c != "CN"}
     assert len(counterparts) >= 40
     regions = {countries.get(c).subregion for c in counterparts}
-    for region in ("Melanesia", "Polynesia", "Micronesia", "South-eastern Asia", "Central Asia", "Southern Europe",
-                   "Western Europe", "Eastern Africa", "Northern Africa", "South America", "Central America", "Northern America"):
+    for region in (
+        "Melanesia",
+        "Polynesia",
+        "Micronesia",
+        "South-eastern Asia",
+        "Central Asia",
+        "Southern Europe",
+        "Western Europe",
+        "Eastern Africa",
+        "Northern Africa",
+        "South America",
+        "Central America",
+        "Northern America",
+    ):
         assert region in regions, region
 
 
@@ -75,8 +87,21 @@ def test_no_duplicate_date_countries_title(data: Store) -> None:
 
 def test_theme_vocabulary(data: Store) -> None:
     assert [t.id for t in data.themes] == [
-        "training", "joint-patrol", "liaison-officers", "overseas-stations", "repatriation", "fugitive-return", "telecom-fraud",
-        "agreement", "multilateral", "policy", "border-security", "equipment", "counterterrorism", "cybersecurity", "scrutiny",
+        "training",
+        "joint-patrol",
+        "liaison-officers",
+        "overseas-stations",
+        "repatriation",
+        "fugitive-return",
+        "telecom-fraud",
+        "agreement",
+        "multilateral",
+        "policy",
+        "border-security",
+        "equipment",
+        "counterterrorism",
+        "cybersecurity",
+        "scrutiny",
     ]
     assert data.pushback_themes == {"scrutiny"}
 
@@ -150,16 +175,18 @@ def test_station_closures_link_to_the_reports(data: Store, by_id: dict[str, Even
         assert leads_to_a_report(e.id), e.id
 
 
-@pytest.mark.parametrize("name", ["Fiji", "Solomon Islands", "Papua New Guinea", "Italy", "Myanmar", "Thailand", "Cambodia",
-                                  "Laos", "Kyrgyzstan", "United States"])
+@pytest.mark.parametrize(
+    "name", ["Fiji", "Solomon Islands", "Papua New Guinea", "Italy", "Myanmar", "Thailand", "Cambodia", "Laos", "Kyrgyzstan", "United States"]
+)
 def test_best_covered_countries_have_substantive_profiles(data: Store, name: str) -> None:
     p = profile(data, countries.resolve(name).code)
     assert len(p.events) >= 2
     assert all(e.sources for e in p.events)
 
 
-@pytest.mark.parametrize("name", ["Fiji", "Solomon Islands", "Papua New Guinea", "Italy", "Myanmar", "Thailand", "Cambodia",
-                                  "Laos", "Kyrgyzstan", "United States"])
+@pytest.mark.parametrize(
+    "name", ["Fiji", "Solomon Islands", "Papua New Guinea", "Italy", "Myanmar", "Thailand", "Cambodia", "Laos", "Kyrgyzstan", "United States"]
+)
 def test_pushback_is_called_out(data: Store, name: str) -> None:
     assert profile(data, countries.resolve(name).code).pushback
 

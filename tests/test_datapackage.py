@@ -68,15 +68,24 @@ def read_events(folder: Path) -> list[dict[str, Any]]:
 
         place = {"name": e["place_name"], "latitude": e["latitude"], "longitude": e["longitude"]} if e["place_name"] is not None else None
         prov = {"added": e["provenance_added"], "basis": e["provenance_basis"], "checked": e["provenance_checked"]} if e["provenance_added"] else None
-        events.append({
-            "id": i, "date": e["date"], "end": e["end"], "title": e["title"], "summary": e["summary"],
-            "countries": [r["country"] for r in items("event_countries")], "place": place,
-            "themes": [r["theme"] for r in items("event_themes")], "actors": [r["name"] for r in items("actors")],
-            "figures": [{k: r[k] for k in ("name", "value", "qualifier", "unit")} for r in items("figures")],
-            "note": e["note"], "related": [r["related_id"] for r in items("related")],
-            "sources": [{k: r[k] for k in ("title", "publisher", "url", "published", "undated", "archive_url", "accessed")} for r in items("sources")],
-            "provenance": prov,
-        })
+        events.append(
+            {
+                "id": i,
+                "date": e["date"],
+                "end": e["end"],
+                "title": e["title"],
+                "summary": e["summary"],
+                "countries": [r["country"] for r in items("event_countries")],
+                "place": place,
+                "themes": [r["theme"] for r in items("event_themes")],
+                "actors": [r["name"] for r in items("actors")],
+                "figures": [{k: r[k] for k in ("name", "value", "qualifier", "unit")} for r in items("figures")],
+                "note": e["note"],
+                "related": [r["related_id"] for r in items("related")],
+                "sources": [{k: r[k] for k in ("title", "publisher", "url", "published", "undated", "archive_url", "accessed")} for r in items("sources")],
+                "provenance": prov,
+            }
+        )
     return events
 
 
@@ -98,6 +107,7 @@ def as_read(d: dict[str, Any]) -> dict[str, Any]:
 
 # --- the mini store --------------------------------------------------------------------------
 
+
 def test_mini_store_package_is_valid_and_reads_back(store: Path, tmp_path: Path) -> None:
     engine = open_engine(store)
     folder = tmp_path / "pkg"
@@ -107,7 +117,15 @@ def test_mini_store_package_is_valid_and_reads_back(store: Path, tmp_path: Path)
     assert all((folder / name).read_bytes() == data for name, data in files.items())
     report = _validate(folder)
     assert {task.name: task.stats["rows"] for task in report.tasks} == {
-        "events": 7, "sources": 8, "figures": 3, "actors": 5, "event_countries": 7, "event_themes": 9, "related": 2, "countries": 5, "themes": 5,
+        "events": 7,
+        "sources": 8,
+        "figures": 3,
+        "actors": 5,
+        "event_countries": 7,
+        "event_themes": 9,
+        "related": 2,
+        "countries": 5,
+        "themes": 5,
     }
     assert read_events(folder) == [as_read(d) for d in engine.dicts()]
 
@@ -118,7 +136,9 @@ def test_descriptor_has_keys_types_licence_and_the_store_header(store: Path, tmp
     d = json.loads(files[DESCRIPTOR])
     assert d["profile"] == "tabular-data-package"
     assert (d["name"], d["title"]) == ("test-store", "Test store")
-    assert d["licenses"] == [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0 International"}]
+    assert d["licenses"] == [
+        {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0 International"}
+    ]
     assert "MIT" in d["description"] and "pcdip dataset" in d["description"]
     res = {r["name"]: r for r in d["resources"]}
     assert list(res) == RESOURCES
@@ -225,6 +245,7 @@ def test_odd_events_validate_and_read_back(events: list[Event], tmp_path_factory
 
 # --- the bundled store -----------------------------------------------------------------------
 
+
 def test_bundled_store_package_is_valid_and_matches_the_engine(bundled: Path, tmp_path: Path) -> None:
     engine = open_engine(bundled)
     folder = tmp_path / "pkg"
@@ -243,7 +264,11 @@ def test_bundled_store_package_is_valid_and_matches_the_engine(bundled: Path, tm
 
 # --- writing the folder ------------------------------------------------------------------------
 
-FILES = {"datapackage.json": json.dumps({"pcdip": {"layout": 1}, "resources": [{"path": "a.csv"}, {"path": "sub/b.csv"}]}).encode(), "a.csv": b"x\r\n1\r\n", "sub/b.csv": b"y\r\n"}
+FILES = {
+    "datapackage.json": json.dumps({"pcdip": {"layout": 1}, "resources": [{"path": "a.csv"}, {"path": "sub/b.csv"}]}).encode(),
+    "a.csv": b"x\r\n1\r\n",
+    "sub/b.csv": b"y\r\n",
+}
 
 
 def _leftovers(parent: Path, keep: str) -> list[str]:
@@ -290,10 +315,13 @@ def test_write_folder_replaces_a_package_it_wrote_and_only_that(tmp_path: Path) 
     assert (other / "a.csv").read_text() == "x\n"
 
 
-@pytest.mark.parametrize("setup, message", [
-    (lambda p: p.write_text("a file"), "is a file, not a folder"),
-    (lambda p: (p.mkdir(), (p / "keep.txt").write_text("x")), "holds other files"),
-])
+@pytest.mark.parametrize(
+    "setup, message",
+    [
+        (lambda p: p.write_text("a file"), "is a file, not a folder"),
+        (lambda p: (p.mkdir(), (p / "keep.txt").write_text("x")), "holds other files"),
+    ],
+)
 def test_write_folder_refuses_what_it_would_overwrite(tmp_path: Path, setup: Any, message: str) -> None:
     target = tmp_path / "pkg"
     setup(target)
@@ -343,6 +371,7 @@ def test_package_name_is_a_valid_slug() -> None:
 
 
 # --- the command line (active once the registry and `export` know the format) -------------------
+
 
 @pytest.mark.skipif("datapackage" not in exporters.FORMATS, reason="the datapackage format is not registered yet")
 def test_export_datapackage_command(store: Path, tmp_path: Path) -> None:

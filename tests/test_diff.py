@@ -28,15 +28,17 @@ MINI = (DATA / "mini.toml").read_text("utf-8")
 EDITS = [
     ('title = "Test store"', 'title = "Test store, second edition"'),
     ('label = "Police training"', 'label = "Training of police"'),  # relabelled
-    ('[[themes]]\nid = "repatriation"\nlabel = "Repatriation"\ndescription = "Returns of nationals."\n',
-     '[[themes]]\nid = "equipment"\nlabel = "Equipment"\ndescription = "Gifts of equipment."\n'),  # one theme out, one in
+    (
+        '[[themes]]\nid = "repatriation"\nlabel = "Repatriation"\ndescription = "Returns of nationals."\n',
+        '[[themes]]\nid = "equipment"\nlabel = "Equipment"\ndescription = "Gifts of equipment."\n',
+    ),  # one theme out, one in
     ('title = "Fiji and China sign a police cooperation memorandum"', 'title = "Fiji and China sign a policing memorandum"'),
     ('date = "2016-05"\nend = "2019"', 'date = "2016-05-02"\nend = "2019"'),
     ('url = "https://example.org/italy-2022"', 'url = "https://example.org/italy-2022-b"'),
     ('name = "officers_trained"\nvalue = 30\n', 'name = "officers_trained"\nvalue = 30.0\n'),  # same number, another type
 ]
 REMOVED = "2025-02-20-myanmar-repatriation"
-NEW_EVENT = '''
+NEW_EVENT = """
 [[events]]
 id = "2025-06-samoa-equipment"
 date = "2025-06"
@@ -49,7 +51,7 @@ themes = ["equipment"]
 title = "Radios"
 publisher = "Example Post"
 url = "https://example.org/samoa"
-'''
+"""
 
 
 def _edited() -> str:
@@ -71,6 +73,7 @@ def pair(tmp_path: Path) -> tuple[Path, Path]:
 
 
 # --- the library ------------------------------------------------------------------------------
+
 
 def test_added_removed_and_changed_events_field_by_field(pair: tuple[Path, Path]) -> None:
     d = diff_files(*pair)
@@ -112,7 +115,8 @@ def test_engines_and_validated_stores_give_the_same_diff(pair: tuple[Path, Path]
     from_models = diff_stores(load_store(pair[0]), load_store(pair[1]))
     assert from_engines.to_dict() == from_models.to_dict()
     assert from_engines.to_dict()["events"]["changed"][0]["changes"] == [
-        {"field": "title", "old": "Fiji and China sign a police cooperation memorandum", "new": "Fiji and China sign a policing memorandum"}]
+        {"field": "title", "old": "Fiji and China sign a police cooperation memorandum", "new": "Fiji and China sign a policing memorandum"}
+    ]
 
 
 def test_the_same_store_has_no_differences(store: Path) -> None:
@@ -120,8 +124,17 @@ def test_the_same_store_has_no_differences(store: Path) -> None:
     assert d.empty and d == Diff(old_events=7, new_events=7, old_name=str(store), new_name=str(store))
     assert d.summary() == "7 events before, 7 after: 0 added, 0 removed, 0 changed, 7 unchanged."
     assert d.to_markdown().endswith("\n\nNo differences.\n")
-    assert d.to_dict()["counts"] == {"old_events": 7, "new_events": 7, "added": 0, "removed": 0, "changed": 0, "unchanged": 7,
-                                     "themes_added": 0, "themes_removed": 0, "themes_changed": 0}
+    assert d.to_dict()["counts"] == {
+        "old_events": 7,
+        "new_events": 7,
+        "added": 0,
+        "removed": 0,
+        "changed": 0,
+        "unchanged": 7,
+        "themes_added": 0,
+        "themes_removed": 0,
+        "themes_changed": 0,
+    }
 
 
 def test_values_are_compared_with_their_types() -> None:
@@ -136,6 +149,7 @@ def test_reordered_list_items_are_a_change_with_nothing_added_or_removed() -> No
 
 
 # --- Markdown -------------------------------------------------------------------------------
+
 
 def test_markdown_changelog_is_escaped_and_complete(pair: tuple[Path, Path]) -> None:
     md = diff_files(*pair).to_markdown()
@@ -157,11 +171,14 @@ def test_markdown_changelog_is_escaped_and_complete(pair: tuple[Path, Path]) -> 
 
 # --- the command ------------------------------------------------------------------------------
 
+
 def test_cli_plain_table_when_piped(pair: tuple[Path, Path]) -> None:
     old, new = pair
     r = invoke("diff", str(old), str(new))
     assert (r.code, r.err) == (0, "")
-    assert r.out == f"""{old} → {new}
+    assert (
+        r.out
+        == f"""{old} → {new}
 7 events before, 7 after: 1 added, 1 removed, 4 changed, 2 unchanged; themes: 1 added, 1 removed, 1 changed.
 store
       title - Test store
@@ -188,6 +205,7 @@ changed
       figures - officers_trained: 30
       figures + officers_trained: 30
 """
+    )
 
 
 def test_cli_json_parses_back_to_the_library_diff(pair: tuple[Path, Path]) -> None:
@@ -206,7 +224,10 @@ def test_cli_markdown_and_no_differences(pair: tuple[Path, Path], store: Path) -
     r = invoke("diff", str(old), str(new), "-f", "md")
     assert (r.code, r.err, r.out) == (0, "", diff_files(old, new).to_markdown())
     same_store = invoke("diff", str(store), str(store))
-    assert (same_store.code, same_store.out.splitlines()[1:]) == (0, ["7 events before, 7 after: 0 added, 0 removed, 0 changed, 7 unchanged.", "No differences."])
+    assert (same_store.code, same_store.out.splitlines()[1:]) == (
+        0,
+        ["7 events before, 7 after: 0 added, 0 removed, 0 changed, 7 unchanged.", "No differences."],
+    )
 
 
 def test_cli_errors(pair: tuple[Path, Path], tmp_path: Path) -> None:
@@ -229,8 +250,10 @@ def test_cli_help_has_an_example() -> None:
 def test_rich_view_shows_store_text_as_data(pair: tuple[Path, Path], tmp_path: Path) -> None:
     old, new = pair
     odd = tmp_path / "odd.toml"
-    odd.write_text(new.read_text("utf-8").replace('title = "Fiji and China sign a policing memorandum"',
-                                                  'title = "[bold red]Fiji[/bold red] signs \u202egnp.exe"'), "utf-8")
+    odd.write_text(
+        new.read_text("utf-8").replace('title = "Fiji and China sign a policing memorandum"', 'title = "[bold red]Fiji[/bold red] signs \u202egnp.exe"'),
+        "utf-8",
+    )
     buffer = io.StringIO()
     console = Console(file=buffer, width=100, force_terminal=True, color_system="truecolor", highlight=False, markup=False)
     console.print(diff_view(diff_files(old, odd)))

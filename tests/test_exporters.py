@@ -75,8 +75,12 @@ def test_json_is_a_bare_array_of_event_objects(mini: Store) -> None:
     assert all(list(obj) == list(EVENT_FIELDS) for obj in data)
     italy = next(d for d in data if d["id"] == "2022-12-italy-ends-patrols")
     assert italy["sources"][0] == {
-        "title": "Italy stops patrols", "publisher": "Example Wire", "url": "https://example.org/italy-2022",
-        "published": "2022-12-19", "undated": False, "archive_url": "https://web.archive.org/web/2022/https://example.org/italy-2022",
+        "title": "Italy stops patrols",
+        "publisher": "Example Wire",
+        "url": "https://example.org/italy-2022",
+        "published": "2022-12-19",
+        "undated": False,
+        "archive_url": "https://web.archive.org/web/2022/https://example.org/italy-2022",
         "accessed": "2026-11-28",
     }
     assert italy["related"] == ["2016-05-italy-patrols"] and italy["end"] is None
@@ -119,8 +123,20 @@ def test_tsv_is_tab_separated(mini: Store) -> None:
 
 @pytest.mark.parametrize(
     ("cell", "guarded"),
-    [("=1+2", "'=1+2"), ("+61", "'+61"), ("-x", "'-x"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
-     ("'=1", "''=1"), ("''+1", "'''+1"), ("safe", "safe"), ("'quoted", "'quoted"), ("a=b", "a=b"), ("", "")],
+    [
+        ("=1+2", "'=1+2"),
+        ("+61", "'+61"),
+        ("-x", "'-x"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("'=1", "''=1"),
+        ("''+1", "'''+1"),
+        ("safe", "safe"),
+        ("'quoted", "'quoted"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
 )
 def test_formula_guard(cell: str, guarded: str) -> None:
     assert guard(cell) == guarded

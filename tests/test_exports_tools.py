@@ -57,7 +57,7 @@ ODD = {
     "id": "2020-odd-text",
     "date": "2020-02",
     "title": "Comma, semicolon; back\\slash and a line separator\u2028 — 中文 ☃ " * 3,
-    "summary": 'Quotes " \' and <b>tags</b> & ampersands\nLF\ttab\u2028LS\u2029PS \u202eRLO',
+    "summary": "Quotes \" ' and <b>tags</b> & ampersands\nLF\ttab\u2028LS\u2029PS \u202eRLO",
     "countries": ["FJ", "SB"],
     "place": {"name": "Suva, Fiji", "latitude": -18.1416, "longitude": 178.4419},
     "themes": ["training"],
@@ -73,7 +73,13 @@ HOSTILE = {
     "themes": ["scrutiny"],
     "actors": ["<b onmouseover=alert(4)>"],
     "note": "javascript:alert(5)",
-    "sources": [{"title": "<a href='javascript:alert(6)'>x</a>", "publisher": "\"><svg onload=alert(7)>", "url": "https://example.org/?q=%3C/script%3E%3Cscript%3Ealert(8)%3C/script%3E&r=javascript:alert(9)"}],
+    "sources": [
+        {
+            "title": "<a href='javascript:alert(6)'>x</a>",
+            "publisher": '"><svg onload=alert(7)>',
+            "url": "https://example.org/?q=%3C/script%3E%3Cscript%3Ealert(8)%3C/script%3E&r=javascript:alert(9)",
+        }
+    ],
 }
 
 
@@ -103,7 +109,13 @@ def test_ics_parses_back_with_icalendar(mini: Store) -> None:
     text = exporters.get("ics").write(select(mini.events), mini)
     assert isinstance(text, str)
     lines = _physical_lines(text)
-    assert lines[:5] == ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//pcdip//China's international policing diplomacy//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    assert lines[:5] == [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//pcdip//China's international policing diplomacy//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+    ]
     vevents = {str(v["UID"]): v for v in _calendar(text)}
     assert list(vevents) == [f"{e.id}@pcdip" for e in select(mini.events)]
 
@@ -198,9 +210,16 @@ def test_geojson_one_feature_per_event_and_country(mini: Store) -> None:
     features = _features(exporters.get("geojson").write(select(store.events), store))
     ids = [f["id"] for f in features]
     assert ids == [
-        "2011-04-fiji-mou/FJ", "2016-05-italy-patrols/IT", "2020-odd-text/FJ", "2020-odd-text/SB", "2021-placed-nowhere",
-        "2022-12-italy-ends-patrols/IT", "2023-solomons-training/SB", "2024-03-fiji-keeps-mou/FJ",
-        "2025-02-20-myanmar-repatriation/MM", "2025-02-20-myanmar-repatriation/TH",
+        "2011-04-fiji-mou/FJ",
+        "2016-05-italy-patrols/IT",
+        "2020-odd-text/FJ",
+        "2020-odd-text/SB",
+        "2021-placed-nowhere",
+        "2022-12-italy-ends-patrols/IT",
+        "2023-solomons-training/SB",
+        "2024-03-fiji-keeps-mou/FJ",
+        "2025-02-20-myanmar-repatriation/MM",
+        "2025-02-20-myanmar-repatriation/TH",
     ]  # the global statement has neither country nor place: no feature
     by_id = {f["id"]: f for f in features}
     fiji = by_id["2011-04-fiji-mou/FJ"]
@@ -320,9 +339,12 @@ def test_timelinejs_escapes_the_group_label(mini: Store) -> None:
 
 @pytest.mark.parametrize(
     ("value", "want"),
-    [("201X", {"year": 2010, "display_date": "201X"}), ("2004-XX", {"year": 2004, "display_date": "2004-XX"}),
-     ("1985-04-XX", {"year": 1985, "month": 4, "display_date": "1985-04-XX"}),
-     ("2023-05-02%", {"year": 2023, "month": 5, "day": 2, "display_date": "2023-05-02 (approximate and uncertain)"})],
+    [
+        ("201X", {"year": 2010, "display_date": "201X"}),
+        ("2004-XX", {"year": 2004, "display_date": "2004-XX"}),
+        ("1985-04-XX", {"year": 1985, "month": 4, "display_date": "1985-04-XX"}),
+        ("2023-05-02%", {"year": 2023, "month": 5, "day": 2, "display_date": "2023-05-02 (approximate and uncertain)"}),
+    ],
 )
 def test_timelinejs_dates_stop_at_their_precision(value: str, want: dict[str, Any]) -> None:
     from pcdip.dates import parse_date
@@ -357,32 +379,51 @@ def test_sqlite_is_a_database_with_the_documented_tables(db: sqlite3.Connection)
 
 
 def test_sqlite_queries(db: sqlite3.Connection, mini: Store) -> None:
-    count = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("events", "sources", "figures", "actors", "related", "event_countries", "event_themes", "countries", "themes")}
+    count = {
+        t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("events", "sources", "figures", "actors", "related", "event_countries", "event_themes", "countries", "themes")
+    }
     assert count == {"events": 7, "sources": 8, "figures": 3, "actors": 5, "related": 2, "event_countries": 7, "event_themes": 9, "countries": 5, "themes": 5}
     italy = db.execute(
         "SELECT e.id FROM events e JOIN event_countries ec ON ec.event_id = e.id JOIN countries c ON c.code = ec.country "
         "WHERE c.name = 'Italy' ORDER BY e.start_day"
     ).fetchall()
     assert italy == [("2016-05-italy-patrols",), ("2022-12-italy-ends-patrols",)]
-    assert db.execute("SELECT code, alpha3, name, region, subregion FROM countries WHERE code = 'FJ'").fetchone() == ("FJ", "FJI", "Fiji", "Oceania", "Melanesia")
+    assert db.execute("SELECT code, alpha3, name, region, subregion FROM countries WHERE code = 'FJ'").fetchone() == (
+        "FJ",
+        "FJI",
+        "Fiji",
+        "Oceania",
+        "Melanesia",
+    )
     per_theme = dict(db.execute("SELECT t.label, count(*) FROM event_themes et JOIN themes t ON t.id = et.theme GROUP BY t.label").fetchall())
     assert per_theme["Scrutiny and pushback"] == 2 and per_theme["Agreements"] == 3
     assert db.execute("SELECT id FROM themes WHERE pushback = 1").fetchall() == [("scrutiny",)]
     row = db.execute("SELECT date, \"end\", start_day, end_day, precision FROM events WHERE id = '2016-05-italy-patrols'").fetchone()
     assert row == ("2016-05", "2019", "2016-05-01", "2019-12-31", "month")
     assert db.execute("SELECT name, value, qualifier FROM figures WHERE event_id = '2023-solomons-training' ORDER BY position").fetchall() == [
-        ("officers_trained", 30, None), ("further_planned", 800, "more-than")]
+        ("officers_trained", 30, None),
+        ("further_planned", 800, "more-than"),
+    ]
     assert db.execute("SELECT publisher FROM sources WHERE event_id = '2025-02-20-myanmar-repatriation' ORDER BY position").fetchall() == [
-        ("Example Daily",), ("Example Nation",)]
+        ("Example Daily",),
+        ("Example Nation",),
+    ]
     assert db.execute("SELECT related_id FROM related WHERE event_id = '2022-12-italy-ends-patrols'").fetchall() == [("2016-05-italy-patrols",)]
 
 
 def test_sqlite_full_text_search(db: sqlite3.Connection) -> None:
-    assert db.execute("SELECT id FROM events_fts WHERE events_fts MATCH 'memorandum' ORDER BY id").fetchall() == [("2011-04-fiji-mou",), ("2024-03-fiji-keeps-mou",)]
+    assert db.execute("SELECT id FROM events_fts WHERE events_fts MATCH 'memorandum' ORDER BY id").fetchall() == [
+        ("2011-04-fiji-mou",),
+        ("2024-03-fiji-keeps-mou",),
+    ]
     assert db.execute("SELECT id FROM events_fts WHERE events_fts MATCH 'scam'").fetchall() == [("2025-02-20-myanmar-repatriation",)]  # in a summary only
     assert db.execute("SELECT id FROM events_fts WHERE events_fts MATCH 'title:scam'").fetchall() == []
     # Stemmed: "patrol" finds "patrols" and "patrol".
-    assert db.execute("SELECT id FROM events_fts WHERE events_fts MATCH 'patrol' ORDER BY id").fetchall() == [("2016-05-italy-patrols",), ("2022-12-italy-ends-patrols",)]
+    assert db.execute("SELECT id FROM events_fts WHERE events_fts MATCH 'patrol' ORDER BY id").fetchall() == [
+        ("2016-05-italy-patrols",),
+        ("2022-12-italy-ends-patrols",),
+    ]
     joined = db.execute("SELECT e.title FROM events_fts JOIN events e ON e.rowid = events_fts.rowid WHERE events_fts MATCH 'public AND order'").fetchall()
     assert joined == [("Chinese police train Solomon Islands officers",)]
     # Datasette offers a search box for a table whose FTS table says content="t" or content=[t].

@@ -155,18 +155,23 @@ class Page:
 
     def controls(self) -> dict[str, Any]:
         """What the controls show: pressed themes, checked countries and regions, dates, words, order."""
-        return dict(self.page.evaluate("""() => ({
+        return dict(
+            self.page.evaluate("""() => ({
             themes: [...document.querySelectorAll("#theme_legend button[aria-pressed='true']")].map(b => b.dataset.theme),
             countries: [...document.querySelectorAll("input[name='country']:checked")].map(i => i.value),
             regions: [...document.querySelectorAll("input[name='region']:checked")].map(i => i.value),
             from: document.getElementById("f_from").value, to: document.getElementById("f_to").value,
             q: document.getElementById("f_search").value, order: document.getElementById("f_order").value,
             headings: [...document.querySelectorAll("h2.year:not([hidden])")].map(h => h.textContent),
-        })"""))
+        })""")
+        )
 
     def boxes(self, selector: str) -> list[dict[str, float]]:
-        return list(self.page.eval_on_selector_all(selector, "els => els.map(e => { const r = e.getBoundingClientRect(); "
-                                                             "return {x: r.left, y: r.top, w: r.width, h: r.height}; })"))
+        return list(
+            self.page.eval_on_selector_all(
+                selector, "els => els.map(e => { const r = e.getBoundingClientRect(); return {x: r.left, y: r.top, w: r.width, h: r.height}; })"
+            )
+        )
 
 
 @pytest.fixture
@@ -194,13 +199,28 @@ def test_filters_round_trip_through_the_address(browser: Any, research: Page, re
     page.dates("2016", "2023-06")
     page.page.fill("#f_search", "patrol")
     page.page.select_option("#f_order", "latest")
-    assert page.query() == {"theme": ["training", "scrutiny"], "country": ["IT"], "region": ["Europe"], "from": ["2016"], "to": ["2023-06"],
-                            "q": ["patrol"], "order": ["latest"]}
+    assert page.query() == {
+        "theme": ["training", "scrutiny"],
+        "country": ["IT"],
+        "region": ["Europe"],
+        "from": ["2016"],
+        "to": ["2023-06"],
+        "q": ["patrol"],
+        "order": ["latest"],
+    }
     want = ["2022-12-italy-ends-patrols"]  # Italian, scrutiny, in range, "patrol" in it; training ones are not Italian
     assert page.shown() == want
     state = page.controls()
-    assert state == {"themes": ["training", "scrutiny"], "countries": ["IT"], "regions": ["Europe"], "from": "2016", "to": "2023-06",
-                     "q": "patrol", "order": "latest", "headings": ["2022"]}
+    assert state == {
+        "themes": ["training", "scrutiny"],
+        "countries": ["IT"],
+        "regions": ["Europe"],
+        "from": "2016",
+        "to": "2023-06",
+        "q": "patrol",
+        "order": "latest",
+        "headings": ["2022"],
+    }
 
     again = Page(browser, page.page.url)  # the shared address, in a new window
     try:
@@ -284,8 +304,16 @@ def test_the_region_list_is_built_from_the_countries(research: Page) -> None:
     groups: dict[str, tuple[str, ...]] = getattr(countries, "REGION_GROUPS", {})
     oceania = sorted(["Melanesia", *(g for g, members in groups.items() if "Melanesia" in members)])
     labels = research.page.eval_on_selector_all("#f_regions label.opt", "els => els.map(e => [e.className, e.querySelector('input').value])")
-    assert labels == [["opt", "Africa"], ["opt sub", "Eastern Africa"], ["opt", "Asia"], ["opt sub", "South-eastern Asia"],
-                      ["opt", "Europe"], ["opt sub", "Southern Europe"], ["opt", "Oceania"], *(["opt sub", n] for n in oceania)]
+    assert labels == [
+        ["opt", "Africa"],
+        ["opt sub", "Eastern Africa"],
+        ["opt", "Asia"],
+        ["opt sub", "South-eastern Asia"],
+        ["opt", "Europe"],
+        ["opt sub", "Southern Europe"],
+        ["opt", "Oceania"],
+        *(["opt sub", n] for n in oceania),
+    ]
 
 
 @pytest.mark.parametrize(("start", "end"), [("2016", "2023-06"), ("2022-12-19", None), (None, "2011"), ("2019-06", "2019-06"), ("2020-01-01", "2021-12-31")])
@@ -343,8 +371,9 @@ def test_a_page_exported_latest_first_opens_latest_first(browser: Any, research_
 
 
 def test_cards_show_their_id_and_link_to_themselves(research: Page, research_store: Store) -> None:
-    links = research.page.eval_on_selector_all("article.event", "els => els.map(e => [e.id, e.querySelector('a.permalink').textContent, "
-                                                                  "e.querySelector('a.permalink').getAttribute('href')])")
+    links = research.page.eval_on_selector_all(
+        "article.event", "els => els.map(e => [e.id, e.querySelector('a.permalink').textContent, e.querySelector('a.permalink').getAttribute('href')])"
+    )
     assert links == [[i, f"#{i}", f"#{i}"] for i in ids(select(research_store.events))]
     research.theme("joint-patrol")
     research.page.click("article.event[id='2016-05-italy-patrols'] a.permalink")
@@ -473,8 +502,12 @@ def test_page_element_ids_cannot_clash_with_event_ids(research: Page) -> None:
 def axe_js() -> Path:
     path = Path(os.environ.get("PCDIP_AXE_JS", AXE_JS))
     if not path.is_file() and shutil.which("npm") is not None and "PCDIP_AXE_JS" not in os.environ:
-        subprocess.run(["npm", "install", "--prefix", str(AXE_DIR), "--no-save", "--no-package-lock", "--no-audit", "--no-fund", f"axe-core@{AXE_VERSION}"],
-                       capture_output=True, timeout=300, check=False)
+        subprocess.run(
+            ["npm", "install", "--prefix", str(AXE_DIR), "--no-save", "--no-package-lock", "--no-audit", "--no-fund", f"axe-core@{AXE_VERSION}"],
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
     if not path.is_file():
         if in_ci():
             pytest.fail(f"axe-core is needed for the accessibility scan: npm install --prefix tests/.npm axe-core@{AXE_VERSION}")
@@ -525,8 +558,10 @@ def test_bidi_overrides_and_zero_width_characters_are_shown_not_obeyed(browser: 
                                                          return r.getBoundingClientRect().left; });
         }""")
         assert lefts == sorted(lefts) and len(set(lefts)) == len(lefts)
-        everything = page.page.evaluate("document.body.innerText + document.title + [...document.querySelectorAll('[title],[aria-label]')]"
-                                        ".map(e => (e.getAttribute('title') || '') + (e.getAttribute('aria-label') || '')).join('')")
+        everything = page.page.evaluate(
+            "document.body.innerText + document.title + [...document.querySelectorAll('[title],[aria-label]')]"
+            ".map(e => (e.getAttribute('title') || '') + (e.getAttribute('aria-label') || '')).join('')"
+        )
         assert not any(ch in everything for ch in _invisible_characters())
         marker = page.page.locator("#time_axis a.marker[href='#2019-05-invoice-trick']")
         assert marker.get_attribute("title") == "2019-05 · Invoice U+202Egnp.exe"
@@ -564,7 +599,9 @@ def test_the_page_says_which_filters_made_it_and_how_many_events_it_holds(resear
     header = SimpleNamespace(title="T", description=None, themes=research_store.themes, selection="country: Fiji; theme: <agreement> & more")
     chosen = exporters.get("html").write(events, header)
     assert isinstance(chosen, str)
-    assert '<p class="selection" id="page_selection">Exported with the filters <strong>country: Fiji; theme: &lt;agreement&gt; &amp; more</strong>.</p>' in chosen
+    assert (
+        '<p class="selection" id="page_selection">Exported with the filters <strong>country: Fiji; theme: &lt;agreement&gt; &amp; more</strong>.</p>' in chosen
+    )
     header.selection = None
     whole = exporters.get("html").write(events, header)
     assert isinstance(whole, str) and "Exported from the whole record, without filters." in whole
@@ -635,8 +672,13 @@ def ciede2000(lab1: tuple[float, float, float], lab2: tuple[float, float, float]
         hbp = (h1p + h2p) / 2
     else:
         hbp = (h1p + h2p + 360) / 2 if h1p + h2p < 360 else (h1p + h2p - 360) / 2
-    t = (1 - 0.17 * math.cos(math.radians(hbp - 30)) + 0.24 * math.cos(math.radians(2 * hbp))
-         + 0.32 * math.cos(math.radians(3 * hbp + 6)) - 0.20 * math.cos(math.radians(4 * hbp - 63)))
+    t = (
+        1
+        - 0.17 * math.cos(math.radians(hbp - 30))
+        + 0.24 * math.cos(math.radians(2 * hbp))
+        + 0.32 * math.cos(math.radians(3 * hbp + 6))
+        - 0.20 * math.cos(math.radians(4 * hbp - 63))
+    )
     sl = 1 + 0.015 * (lbp - 50) ** 2 / math.sqrt(20 + (lbp - 50) ** 2)
     sc, sh = 1 + 0.045 * cbp, 1 + 0.015 * cbp * t
     rt = -math.sin(math.radians(60 * math.exp(-(((hbp - 275) / 25) ** 2)))) * 2 * math.sqrt(cbp**7 / (cbp**7 + 25**7))
@@ -663,8 +705,23 @@ def test_palette_colours_stay_apart(vision: str) -> None:
     assert len(html_export.PALETTE) == 15 == len(set(html_export.PALETTE))
     assert min_distance(html_export.PALETTE, vision) >= THRESHOLDS[vision]
     # The earlier palette (Tableau 10 and darker Tableau 20 tones) had near-duplicate pairs.
-    old = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
-           "#393b79", "#e7ba52", "#843c39", "#637939", "#7b4173")
+    old = (
+        "#1f77b4",
+        "#ff7f0e",
+        "#2ca02c",
+        "#d62728",
+        "#9467bd",
+        "#8c564b",
+        "#e377c2",
+        "#7f7f7f",
+        "#bcbd22",
+        "#17becf",
+        "#393b79",
+        "#e7ba52",
+        "#843c39",
+        "#637939",
+        "#7b4173",
+    )
     assert min_distance(old, vision) < THRESHOLDS[vision]
 
 
@@ -679,13 +736,16 @@ def test_each_theme_has_its_own_glyph_and_readable_ink() -> None:
 
 
 def test_the_page_uses_the_palette_and_glyphs(research: Page, research_store: Store) -> None:
-    legend = research.page.eval_on_selector_all("#theme_legend button", "els => els.map(b => [b.dataset.theme, b.querySelector('path').getAttribute('fill'), "
-                                                                         "b.querySelector('path').getAttribute('d')])")
+    legend = research.page.eval_on_selector_all(
+        "#theme_legend button",
+        "els => els.map(b => [b.dataset.theme, b.querySelector('path').getAttribute('fill'), b.querySelector('path').getAttribute('d')])",
+    )
     declared = [t.id for t in research_store.themes]
     assert [t for t, _, _ in legend] == declared
     assert [(fill, d) for _, fill, d in legend] == [html_export.theme_style(declared.index(t))[0::2] for t, _, _ in legend]
     chip = research.page.locator("article.event[id='2022-12-italy-ends-patrols'] .chip").first
     colour, ink, glyph = html_export.theme_style(declared.index("joint-patrol"))
-    assert chip.evaluate("c => [getComputedStyle(c).backgroundColor, c.querySelector('path').getAttribute('d'), c.querySelector('path').getAttribute('fill')]") == [
-        "rgb({}, {}, {})".format(*(int(colour[i : i + 2], 16) for i in (1, 3, 5))), glyph, ink]
+    assert chip.evaluate(
+        "c => [getComputedStyle(c).backgroundColor, c.querySelector('path').getAttribute('d'), c.querySelector('path').getAttribute('fill')]"
+    ) == ["rgb({}, {}, {})".format(*(int(colour[i : i + 2], 16) for i in (1, 3, 5))), glyph, ink]
     assert research.page.locator("#time_axis a.marker svg.glyph").count() == 9

@@ -25,8 +25,13 @@ def ids(events: list) -> list[str]:  # type: ignore[type-arg]
 
 def test_sorted_by_start_of_span(events: list) -> None:  # type: ignore[type-arg]
     assert ids(select(events)) == [
-        "2011-04-fiji-mou", "2016-05-italy-patrols", "2022-04-global-statement", "2022-12-italy-ends-patrols",
-        "2023-solomons-training", "2024-03-fiji-keeps-mou", "2025-02-20-myanmar-repatriation",
+        "2011-04-fiji-mou",
+        "2016-05-italy-patrols",
+        "2022-04-global-statement",
+        "2022-12-italy-ends-patrols",
+        "2023-solomons-training",
+        "2024-03-fiji-keeps-mou",
+        "2025-02-20-myanmar-repatriation",
     ]
 
 
@@ -41,7 +46,9 @@ def test_span_overlaps_range(events: list) -> None:  # type: ignore[type-arg]
     # Italy's patrols 2016-05 to 2019 match a 2018 window though they started before it.
     assert ids(select(events, Filters(start=parse_date("2018"), end=parse_date("2018")))) == ["2016-05-italy-patrols"]
     assert ids(select(events, Filters(start=parse_date("2022"), end=parse_date("2023-06")))) == [
-        "2022-04-global-statement", "2022-12-italy-ends-patrols", "2023-solomons-training",
+        "2022-04-global-statement",
+        "2022-12-italy-ends-patrols",
+        "2023-solomons-training",
     ]
 
 
@@ -102,10 +109,22 @@ def test_every_theme_resolves_from_its_id_and_label_in_any_form(theme_id: str) -
 
 @pytest.mark.parametrize(
     ("text", "theme_id"),
-    [("pushback", "scrutiny"), ("Joint patrol", "joint-patrol"), ("police stations", "overseas-stations"), ("stations", "overseas-stations"),
-     ("fraud", "telecom-fraud"), ("scam centres", "telecom-fraud"), ("liaison", "liaison-officers"), ("fugitives", "fugitive-return"),
-     ("agreements", "agreement"), ("Multilateral fora", "multilateral"), ("equipment", "equipment"),
-     ("Counter-terrorism", "counterterrorism"), ("cyber security", "cybersecurity"), ("tele-com fraud", "telecom-fraud")],
+    [
+        ("pushback", "scrutiny"),
+        ("Joint patrol", "joint-patrol"),
+        ("police stations", "overseas-stations"),
+        ("stations", "overseas-stations"),
+        ("fraud", "telecom-fraud"),
+        ("scam centres", "telecom-fraud"),
+        ("liaison", "liaison-officers"),
+        ("fugitives", "fugitive-return"),
+        ("agreements", "agreement"),
+        ("Multilateral fora", "multilateral"),
+        ("equipment", "equipment"),
+        ("Counter-terrorism", "counterterrorism"),
+        ("cyber security", "cybersecurity"),
+        ("tele-com fraud", "telecom-fraud"),
+    ],
 )
 def test_words_people_use_find_their_theme(text: str, theme_id: str) -> None:
     assert resolve_theme(BUNDLED_THEMES, text) == theme_id

@@ -106,9 +106,12 @@ def test_event_rules(tmp_path: Path, event: str, fragment: str) -> None:
 
 
 def test_figures_must_be_numbers(tmp_path: Path) -> None:
-    path = _store_with(tmp_path, '[[events]]\nid = "x"\ndate = "2023"\ntitle = "T"\nsummary = "S"\nthemes = ["training"]\n'
-                       '[[events.figures]]\nname = "officers"\nvalue = "800+"\n'
-                       '[[events.sources]]\ntitle = "t"\npublisher = "p"\nurl = "https://e.org"\n')
+    path = _store_with(
+        tmp_path,
+        '[[events]]\nid = "x"\ndate = "2023"\ntitle = "T"\nsummary = "S"\nthemes = ["training"]\n'
+        '[[events.figures]]\nname = "officers"\nvalue = "800+"\n'
+        '[[events.sources]]\ntitle = "t"\npublisher = "p"\nurl = "https://e.org"\n',
+    )
     with pytest.raises(ValidationError) as info:
         load_store(path)
     assert any("figures[0].value" in d for d in info.value.details)
@@ -116,7 +119,7 @@ def test_figures_must_be_numbers(tmp_path: Path) -> None:
 
 def test_schema_version_and_themes_are_required(tmp_path: Path) -> None:
     path = tmp_path / "empty.toml"
-    path.write_text('schema_version = 2\nsurprise = 1\n', "utf-8")
+    path.write_text("schema_version = 2\nsurprise = 1\n", "utf-8")
     with pytest.raises(ValidationError) as info:
         load_store(path)
     assert info.value.details == [
@@ -127,6 +130,7 @@ def test_schema_version_and_themes_are_required(tmp_path: Path) -> None:
 
 
 # --- large stores are parsed in pieces ---------------------------------------------------------
+
 
 def _big_store(tmp_path: Path, n: int = 4500, note: str | None = None, bad_at: int | None = None) -> Path:
     import tomli_w
@@ -184,6 +188,7 @@ def test_error_in_a_late_piece_has_the_right_line(tmp_path: Path) -> None:
 
 # --- parsers and checks written twice: each pair held against the other ----------------------
 
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("hHtTpPsS:/.-_aZ09@?#%&=~ \"'<>\\é\x00\x7f")), max_size=30).map(lambda s: "https://" + s))
 def test_fast_url_check_accepts_only_what_the_parser_accepts(url: str) -> None:
@@ -239,11 +244,14 @@ def test_validate_raw_leaves_its_argument_alone(store: Path) -> None:
     assert raw["events"] == before
 
 
-@pytest.mark.parametrize("header, message", [
-    ('schema_version = true', "schema_version: True"),
-    ('schema_version = 1\ntitle = 5', "title:"),
-    ('schema_version = 1\ndescription = ["a"]', "description:"),
-])
+@pytest.mark.parametrize(
+    "header, message",
+    [
+        ("schema_version = true", "schema_version: True"),
+        ("schema_version = 1\ntitle = 5", "title:"),
+        ('schema_version = 1\ndescription = ["a"]', "description:"),
+    ],
+)
 def test_header_fields_are_checked(tmp_path: Path, store: Path, header: str, message: str) -> None:
     from pcdip.errors import ValidationError
     from pcdip.store import load_store
@@ -264,15 +272,18 @@ def test_a_byte_order_mark_is_accepted(tmp_path: Path, store: Path) -> None:
     assert len(load_store(path).events) == 7
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("title", "a\\nb", "control character"),
-    ("title", "x" * 301, "at most 300"),
-    ("summary", "x" * 20001, "at most 20,000"),
-    ("url", "https://reuters.com@evil.example/", "user information"),
-    ("url", "https://example.org/a b", "percent-encode"),
-    ("url", 'https://example.org/"x"', "percent-encode"),
-    ("url", "ftp://example.org/", "not an http(s) URL"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("title", "a\\nb", "control character"),
+        ("title", "x" * 301, "at most 300"),
+        ("summary", "x" * 20001, "at most 20,000"),
+        ("url", "https://reuters.com@evil.example/", "user information"),
+        ("url", "https://example.org/a b", "percent-encode"),
+        ("url", 'https://example.org/"x"', "percent-encode"),
+        ("url", "ftp://example.org/", "not an http(s) URL"),
+    ],
+)
 def test_field_limits(tmp_path: Path, store: Path, field: str, value: str, message: str) -> None:
     from pcdip.errors import ValidationError
     from pcdip.store import load_store
@@ -304,10 +315,19 @@ def test_nan_and_infinity_are_refused() -> None:
             Figure(name="n", value=value)
 
 
-@pytest.mark.parametrize("field, value", [
-    ("title", "a\nb"), ("title", "x" * 301), ("summary", "x\x1b"), ("actors", ["a\tb"]),
-    ("url", "https://reuters.com@evil.example/"), ("url", 'https://example.org/"x"'), ("url", "HTTPS://EXAMPLE.ORG"), ("title", "fine"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("title", "a\nb"),
+        ("title", "x" * 301),
+        ("summary", "x\x1b"),
+        ("actors", ["a\tb"]),
+        ("url", "https://reuters.com@evil.example/"),
+        ("url", 'https://example.org/"x"'),
+        ("url", "HTTPS://EXAMPLE.ORG"),
+        ("title", "fine"),
+    ],
+)
 def test_validate_and_the_json_schema_agree(field: str, value: object) -> None:
     import copy
 
@@ -316,8 +336,14 @@ def test_validate_and_the_json_schema_agree(field: str, value: object) -> None:
 
     from pcdip.models import Event, store_json_schema
 
-    event = {"id": "e", "date": "2023", "title": "T", "summary": "S", "themes": ["a"],
-             "sources": [{"title": "t", "publisher": "p", "url": "https://example.org/x"}]}
+    event = {
+        "id": "e",
+        "date": "2023",
+        "title": "T",
+        "summary": "S",
+        "themes": ["a"],
+        "sources": [{"title": "t", "publisher": "p", "url": "https://example.org/x"}],
+    }
     changed = copy.deepcopy(event)
     if field == "url":
         changed["sources"][0]["url"] = value  # type: ignore[index]

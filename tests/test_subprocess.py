@@ -81,7 +81,9 @@ def big_store(tmp_path: Path, store: Path) -> Path:
 def test_closed_pipe_ends_quietly(big_store: Path, command: str) -> None:
     proc = subprocess.run(
         ["bash", "-o", "pipefail", "-c", f"'{PCDIP}' {command} --store '{big_store}' | head -1"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.stderr == ""
     assert proc.returncode == 0

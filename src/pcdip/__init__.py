@@ -1,8 +1,8 @@
 """pcdip: a sourced timeline of China's international policing diplomacy.
 
-    >>> from pcdip import load_store, Filters, select
-    >>> store = load_store()                      # the bundled store
-    >>> [e.id for e in select(store.events, Filters(countries=("FJ",)))][:1]
+>>> from pcdip import load_store, Filters, select
+>>> store = load_store()                      # the bundled store
+>>> [e.id for e in select(store.events, Filters(countries=("FJ",)))][:1]
 """
 
 from __future__ import annotations

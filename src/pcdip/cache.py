@@ -125,6 +125,7 @@ def _write_json(path: Path, value: Any) -> None:
 
 # --- reading ----------------------------------------------------------------------------------
 
+
 def _open_cached(store: Path, st: os.stat_result, data: bytes | None, *, hash_always: bool = False) -> tuple[sqlite3.Connection, Header] | None:
     """The store's index if it is exactly the store's (its bytes `data` when given), else None."""
     index, stamp_path, _ = paths(store)
@@ -361,10 +362,18 @@ def save(store: Path, key: str, tmp: Path, st: os.stat_result) -> bool:
                 os.replace(tmp, index)
                 _fsync_folder(index.parent)
                 hashed = time.time_ns()
-                _write_json(stamp_path, {
-                    "store": str(store), "digest": key, "code": code_digest(), "format": FORMAT,
-                    "store_stat": _stat_key(st), "hashed_ns": hashed, "index": _file_key(index.stat()),
-                })
+                _write_json(
+                    stamp_path,
+                    {
+                        "store": str(store),
+                        "digest": key,
+                        "code": code_digest(),
+                        "format": FORMAT,
+                        "store_stat": _stat_key(st),
+                        "hashed_ns": hashed,
+                        "index": _file_key(index.stat()),
+                    },
+                )
             finally:
                 try:
                     tmp.unlink()
@@ -433,6 +442,7 @@ def _clean_temporaries(folder: Path) -> None:
 
 # --- housekeeping ------------------------------------------------------------------------------
 
+
 def entries() -> list[dict[str, Any]]:
     """Every index in the cache: its store, size, and whether the store still exists."""
     folder = cache_dir()
@@ -456,8 +466,9 @@ def entries() -> list[dict[str, Any]]:
             used = stamp_path.stat().st_mtime
         except OSError:
             used = 0.0
-        out.append({"store": store, "index": str(index), "stamp": str(stamp_path), "bytes": size, "used": used,
-                    "store_exists": bool(store) and os.path.isfile(store)})
+        out.append(
+            {"store": store, "index": str(index), "stamp": str(stamp_path), "bytes": size, "used": used, "store_exists": bool(store) and os.path.isfile(store)}
+        )
     return out
 
 

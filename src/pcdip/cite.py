@@ -80,6 +80,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 # --- the dataset and the items cited -------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Dataset:
     """The dataset the events are entries of.
@@ -156,14 +157,16 @@ def _as_partial(value: PartialDate | date | str | None) -> PartialDate:
     return parse_date(value)
 
 
-def dataset_for(header: Header, *, release: str | None = None, accessed: PartialDate | date | str | None = None,
-                url: str | None = None, author: str | None = None) -> Dataset:
+def dataset_for(
+    header: Header, *, release: str | None = None, accessed: PartialDate | date | str | None = None, url: str | None = None, author: str | None = None
+) -> Dataset:
     """The Dataset a store's header describes: its title (or "pcdip event store" when it has none).
 
     `accessed` defaults to today; pass it for reproducible output.
     """
-    return Dataset(title=_one_line(header.title or "") or FALLBACK_TITLE, accessed=_as_partial(accessed), release=release, url=url,
-                   author=_one_line(author or "") or None)
+    return Dataset(
+        title=_one_line(header.title or "") or FALLBACK_TITLE, accessed=_as_partial(accessed), release=release, url=url, author=_one_line(author or "") or None
+    )
 
 
 def _one_line(text: str) -> str:
@@ -185,23 +188,41 @@ def items(events: Iterable[Record], dataset: Dataset, header: Header | None = No
         if event.id in seen:
             continue
         seen.add(event.id)
-        out.append(Item(
-            key=f"pcdip:{event.id}", kind="event", event_id=event.id, title=_one_line(event.title), url=dataset.url, accessed=dataset.accessed,
-            dataset=dataset, event_date=event.date, event_end=event.end, abstract=_one_line(event.summary),
-            keywords=tuple(labels.get(t, t) for t in event.themes),
-        ))
+        out.append(
+            Item(
+                key=f"pcdip:{event.id}",
+                kind="event",
+                event_id=event.id,
+                title=_one_line(event.title),
+                url=dataset.url,
+                accessed=dataset.accessed,
+                dataset=dataset,
+                event_date=event.date,
+                event_end=event.end,
+                abstract=_one_line(event.summary),
+                keywords=tuple(labels.get(t, t) for t in event.themes),
+            )
+        )
         if not sources:
             continue
         for n, source in enumerate(event.sources, start=1):
-            out.append(Item(
-                key=f"pcdip:{event.id}:s{n}", kind="source", event_id=event.id, title=_one_line(source.title), url=source.url,
-                accessed=source.accessed, number=n, publisher=_one_line(source.publisher) or None, issued=source.published,
-            ))
+            out.append(
+                Item(
+                    key=f"pcdip:{event.id}:s{n}",
+                    kind="source",
+                    event_id=event.id,
+                    title=_one_line(source.title),
+                    url=source.url,
+                    accessed=source.accessed,
+                    number=n,
+                    publisher=_one_line(source.publisher) or None,
+                    issued=source.published,
+                )
+            )
     return out
 
 
-def cite(events: Iterable[Record], dataset: Dataset, fmt: str = "text", *, style: str = "apa",
-         header: Header | None = None, sources: bool = True) -> str:
+def cite(events: Iterable[Record], dataset: Dataset, fmt: str = "text", *, style: str = "apa", header: Header | None = None, sources: bool = True) -> str:
     """Citations of the events (and their sources) in one format; ValueError for an unknown format or style."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown citation format {fmt!r}; choose one of: {', '.join(FORMATS)}")
@@ -218,6 +239,7 @@ def cite(events: Iterable[Record], dataset: Dataset, fmt: str = "text", *, style
 
 
 # --- dates at their precision --------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Parts:
@@ -289,6 +311,7 @@ def _csl_date(start: PartialDate, end: PartialDate | None = None) -> dict[str, A
 
 # --- text ---------------------------------------------------------------------------------------
 
+
 def _sentence(text: str) -> str:
     """Text ending in a full stop (or the ?, ! or . it already ends with)."""
     return text if text.endswith((".", "?", "!")) else text + "."
@@ -359,8 +382,16 @@ def to_text(chosen: Sequence[Item], style: str = "apa") -> str:
 # --- BibTeX --------------------------------------------------------------------------------------
 
 _BIBTEX_SPECIAL = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-    "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
 }
 _BIBTEX_RE = re.compile("|".join(re.escape(c) for c in _BIBTEX_SPECIAL))
 _BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -440,6 +471,7 @@ def to_bibtex(chosen: Sequence[Item]) -> str:
 
 # --- CSL-JSON ------------------------------------------------------------------------------------
 
+
 def csl_items(chosen: Sequence[Item]) -> list[dict[str, Any]]:
     """The CSL-JSON items (CSL 1.0.2 variables): `entry` for an event, `webpage` for a source."""
     out: list[dict[str, Any]] = []
@@ -484,6 +516,7 @@ def to_csl_json(chosen: Sequence[Item]) -> str:
 
 
 # --- RIS -----------------------------------------------------------------------------------------
+
 
 def _ris_date(d: PartialDate) -> str:
     """RIS `YYYY/MM/DD/other`: parts not known stay empty; the other field says "approximate" or "uncertain"."""

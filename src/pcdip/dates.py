@@ -82,7 +82,7 @@ class PartialDate:
             if isinstance(value, date):
                 return parse_date(value.isoformat())
             if not isinstance(value, str):
-                raise ValueError(f"a date must be a string such as \"2023\", \"2022-12\" or \"2025-02-20\", not {type(value).__name__}")
+                raise ValueError(f'a date must be a string such as "2023", "2022-12" or "2025-02-20", not {type(value).__name__}')
             return parse_date(value)
 
         return core_schema.no_info_plain_validator_function(
@@ -105,12 +105,12 @@ def _hint(text: str) -> str:
     if "/" in text:
         return "an event span is written as `date` plus `end`, not as an interval inside one date"
     if "T" in text or ":" in text:
-        return "times are not recorded; give the day at most, e.g. \"2025-02-20\""
+        return 'times are not recorded; give the day at most, e.g. "2025-02-20"'
     if text.startswith(("-", "Y")):
         return "years before 1 CE or after 9999 are not supported"
     if re.fullmatch(r"[0-9]{4}-2[1-9]|[0-9]{4}-[34][0-9]", text):
         return "seasons and quarters are not supported; give the year or the month"
-    return "write \"2023\", \"2022-12\" or \"2025-02-20\", optionally ending in ~ (approximate), ? (uncertain) or % (both)"
+    return 'write "2023", "2022-12" or "2025-02-20", optionally ending in ~ (approximate), ? (uncertain) or % (both)'
 
 
 def parse_date(text: str) -> PartialDate:
@@ -152,7 +152,6 @@ def parse_date(text: str) -> PartialDate:
         raise PartialDateError(f"{text!r} is not a valid date: {calendar.month_name[month]} {year} has no day {day_s}")
     d = date(year, month, day)
     return PartialDate(text, "day", d, d, qualifier)
-
 
 
 class Spanned:

@@ -60,8 +60,7 @@ class FieldChange:
         new = self.new if isinstance(self.new, list) else []
         old_keys = [_canon(x) for x in old]
         new_keys = [_canon(x) for x in new]
-        return ([x for x, k in zip(old, old_keys, strict=True) if k not in new_keys],
-                [x for x, k in zip(new, new_keys, strict=True) if k not in old_keys])
+        return ([x for x, k in zip(old, old_keys, strict=True) if k not in new_keys], [x for x, k in zip(new, new_keys, strict=True) if k not in old_keys])
 
 
 @dataclass(frozen=True)
@@ -124,15 +123,25 @@ class Diff:
         return not (self.added or self.removed or self.changed or self.themes_added or self.themes_removed or self.themes_changed or self.header)
 
     def counts(self) -> dict[str, int]:
-        return {"old_events": self.old_events, "new_events": self.new_events, "added": len(self.added), "removed": len(self.removed),
-                "changed": len(self.changed), "unchanged": self.unchanged, "themes_added": len(self.themes_added),
-                "themes_removed": len(self.themes_removed), "themes_changed": len(self.themes_changed)}
+        return {
+            "old_events": self.old_events,
+            "new_events": self.new_events,
+            "added": len(self.added),
+            "removed": len(self.removed),
+            "changed": len(self.changed),
+            "unchanged": self.unchanged,
+            "themes_added": len(self.themes_added),
+            "themes_removed": len(self.themes_removed),
+            "themes_changed": len(self.themes_changed),
+        }
 
     def summary(self) -> str:
         """One line: how many events before and after, and what happened to them."""
         c = self.counts()
-        line = (f"{_n(c['old_events'], 'event')} before, {c['new_events']} after: {c['added']} added, {c['removed']} removed, "
-                f"{c['changed']} changed, {c['unchanged']} unchanged")
+        line = (
+            f"{_n(c['old_events'], 'event')} before, {c['new_events']} after: {c['added']} added, {c['removed']} removed, "
+            f"{c['changed']} changed, {c['unchanged']} unchanged"
+        )
         themes = [f"{c[k]} {k.split('_')[1]}" for k in ("themes_added", "themes_removed", "themes_changed") if c[k]]
         if themes:
             line += f"; themes: {', '.join(themes)}"
@@ -216,6 +225,7 @@ def _n(count: int, word: str) -> str:
 
 # --- describing values for people -------------------------------------------------------------
 
+
 def describe_item(field: str, item: Any, *, url: bool = True) -> str:
     """One item of a list field, as people read it: a source as `publisher: title, date <url>`
     (without the url when `url` is false), a figure as `name: at least 30`, a country as `Fiji (FJ)`."""
@@ -257,6 +267,7 @@ def describe(field: str, value: Any) -> str:
 
 
 # --- comparing --------------------------------------------------------------------------------
+
 
 def _events(source: StoreLike) -> list[dict[str, Any]]:
     """The exported events of an engine or a Store, in timeline order."""

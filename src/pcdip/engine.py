@@ -79,6 +79,7 @@ def dumps(value: Any) -> str:
 
 # --- building ---------------------------------------------------------------------------------
 
+
 class Builder:
     """Fills an empty database with the index of validated events, given in batches in file order.
 
@@ -164,6 +165,7 @@ def check_meta(conn: sqlite3.Connection) -> dict[str, str]:
 
 
 # --- answers --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -251,8 +253,9 @@ class Engine:
     replaced and the question asked again, so the caller still gets the right answer.
     """
 
-    def __init__(self, conn: sqlite3.Connection, header: Header, rebuild: Callable[[], sqlite3.Connection] | None = None,
-                 store_path: Path | None = None) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, header: Header, rebuild: Callable[[], sqlite3.Connection] | None = None, store_path: Path | None = None
+    ) -> None:
         self.conn = conn
         self.header = header
         self._rebuild = rebuild
@@ -381,8 +384,12 @@ class Engine:
     def related(self, event: Record) -> tuple[list[Record], list[Record]]:
         """(events this one names in `related`, in its order; events that name this one, in timeline order)."""
         answers = [r for r in (self.get(i) for i in event.related) if r is not None]
-        answered_by = [Record(v) for _, v in self._rows(
-            f"SELECT d.json, d.crc FROM {_ORDERED} WHERE e.pos IN (SELECT pos FROM event_related WHERE target = ?) ORDER BY t.ord", (event.id,))]
+        answered_by = [
+            Record(v)
+            for _, v in self._rows(
+                f"SELECT d.json, d.crc FROM {_ORDERED} WHERE e.pos IN (SELECT pos FROM event_related WHERE target = ?) ORDER BY t.ord", (event.id,)
+            )
+        ]
         return answers, answered_by
 
     # -- aggregates ------------------------------------------------------------------------------
@@ -419,11 +426,16 @@ class Engine:
         years = dict(self._query(f"SELECT e.year, COUNT(*) FROM events e{where} GROUP BY e.year", args))
         span = range(min(years), max(years) + 1) if years else range(0)
         cond, cargs = self._in_selection(filters)
-        regions = dict(self._query(
-            f"SELECT coalesce(r.region, '—'), COUNT(DISTINCT ec.pos) FROM event_countries ec JOIN country_regions r ON r.code = ec.code "
-            f"WHERE ec.code != 'CN' AND ec.{cond} GROUP BY 1", cargs))
-        unplaced = self._query(f"SELECT COUNT(*) FROM events e{where}{' AND' if where else ' WHERE'} "
-                               "e.pos NOT IN (SELECT pos FROM event_countries WHERE code != 'CN')", args)[0][0]
+        regions = dict(
+            self._query(
+                f"SELECT coalesce(r.region, '—'), COUNT(DISTINCT ec.pos) FROM event_countries ec JOIN country_regions r ON r.code = ec.code "
+                f"WHERE ec.code != 'CN' AND ec.{cond} GROUP BY 1",
+                cargs,
+            )
+        )
+        unplaced = self._query(
+            f"SELECT COUNT(*) FROM events e{where}{' AND' if where else ' WHERE'} e.pos NOT IN (SELECT pos FROM event_countries WHERE code != 'CN')", args
+        )[0][0]
         if unplaced:
             regions["(global or China)"] = unplaced
         by_country = self.country_counts(filters)

@@ -6,8 +6,20 @@ importing pydantic.
 
 # The field order of an exported event: stable, documented in the README, used by every exporter.
 EVENT_FIELDS: tuple[str, ...] = (
-    "id", "date", "end", "title", "summary", "countries", "place", "themes",
-    "actors", "figures", "note", "related", "sources", "provenance",
+    "id",
+    "date",
+    "end",
+    "title",
+    "summary",
+    "countries",
+    "place",
+    "themes",
+    "actors",
+    "figures",
+    "note",
+    "related",
+    "sources",
+    "provenance",
 )
 SOURCE_FIELDS: tuple[str, ...] = ("title", "publisher", "url", "published", "undated", "archive_url", "accessed")
 FIGURE_FIELDS: tuple[str, ...] = ("name", "value", "qualifier", "unit")

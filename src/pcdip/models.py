@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, WithJsonSchema, ConfigDict, Field, StrictFloat, StrictInt, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt, WithJsonSchema, field_validator, model_validator
 
 from . import countries as _countries
 from .dates import PartialDate, Spanned
@@ -67,7 +67,7 @@ def _slug(value: str) -> str:
     if len(value) > MAX_LINE:
         raise ValueError(f"is {len(value):,} characters long; at most {MAX_LINE} are allowed")
     if not SLUG.fullmatch(value):
-        raise ValueError(f"{value!r} is not a slug: use lowercase letters, digits and single hyphens, e.g. \"2022-12-italy-ends-joint-patrols\"")
+        raise ValueError(f'{value!r} is not a slug: use lowercase letters, digits and single hyphens, e.g. "2022-12-italy-ends-joint-patrols"')
     return value
 
 
@@ -77,7 +77,9 @@ def _http_url(value: str) -> str:
 
 # The common case, checked without a parser: an http(s) scheme, a plain host name, then a path,
 # query or fragment of characters that need no checking. Anything else goes through urlsplit.
-_PLAIN_URL = re.compile(r"(?i:https?)://[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?:[/?#][^\x00-\x20\x7f-\x9f\"'<>`\\@]*)?")
+_PLAIN_URL = re.compile(
+    r"(?i:https?)://[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?:[/?#][^\x00-\x20\x7f-\x9f\"'<>`\\@]*)?"
+)
 
 
 def check_url(value: str) -> str:
@@ -115,7 +117,11 @@ def check_url_parsed(value: str) -> str:
 # The JSON Schema says what the validators check, so that an editor flags what `pcdip validate` would.
 _LINE_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_LINE, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*\\S[^\\u0000-\\u001f\\u007f-\\u009f]*$"}
 _TEXT_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT, "pattern": "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"}
-_URL_SCHEMA = {"type": "string", "maxLength": MAX_URL, "pattern": "^[hH][tT][tT][pP][sS]?://[^@/?#\\s\"'<>`\\\\]+([/?#][^\\s\"'<>`\\\\\\u0000-\\u001f\\u007f-\\u009f]*)?$"}
+_URL_SCHEMA = {
+    "type": "string",
+    "maxLength": MAX_URL,
+    "pattern": "^[hH][tT][tT][pP][sS]?://[^@/?#\\s\"'<>`\\\\]+([/?#][^\\s\"'<>`\\\\\\u0000-\\u001f\\u007f-\\u009f]*)?$",
+}
 Text = Annotated[str, AfterValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
 Line = Annotated[str, AfterValidator(_line), WithJsonSchema(_LINE_SCHEMA)]
 Slug = Annotated[str, AfterValidator(_slug)]
@@ -184,7 +190,7 @@ RELEASE = re.compile(r"[0-9]+\.[0-9]+(?:\.[0-9]+)?")
 
 def _release(value: str) -> str:
     if not RELEASE.fullmatch(value):
-        raise ValueError(f"{value!r} is not a dataset release such as \"0.2.0\"")
+        raise ValueError(f'{value!r} is not a dataset release such as "0.2.0"')
     return value
 
 
@@ -194,9 +200,10 @@ Release = Annotated[str, AfterValidator(_release)]
 class Provenance(_Model):
     """How an event entered the record, and the last release whose check it passed: data, not prose."""
 
-    added: Release = Field(description="the dataset release that first recorded the event, e.g. \"0.1.4\"")
+    added: Release = Field(description='the dataset release that first recorded the event, e.g. "0.1.4"')
     basis: Literal["fact-sheet", "source-reading"] = Field(
-        description="fact-sheet: encoded from the 0.1 seed fact sheet; source-reading: researched in the cited pages")
+        description="fact-sheet: encoded from the 0.1 seed fact sheet; source-reading: researched in the cited pages"
+    )
     checked: Release | None = Field(default=None, description="the last release whose sweep re-read every claim against the cited sources")
 
 
@@ -296,8 +303,7 @@ class Store(_Model):
 
     def header(self) -> dict[str, Any]:
         """Everything but the events, as plain data (what the query index keeps beside them)."""
-        return {"schema_version": self.schema_version, "title": self.title, "description": self.description,
-                "themes": [t.model_dump() for t in self.themes]}
+        return {"schema_version": self.schema_version, "title": self.title, "description": self.description, "themes": [t.model_dump() for t in self.themes]}
 
     @property
     def pushback_themes(self) -> frozenset[str]:

@@ -25,8 +25,10 @@ def quality_problems(store: Store) -> list[str]:
     for e in store.events:
         for i, s in enumerate(e.sources):
             if s.published is None and not s.undated:
-                out.append(f"event {e.id!r}: sources[{i}].published: missing; give the publication date, at the precision known, "
-                           "or `undated = true` when the page shows none")
+                out.append(
+                    f"event {e.id!r}: sources[{i}].published: missing; give the publication date, at the precision known, "
+                    "or `undated = true` when the page shows none"
+                )
         if not e.actors:
             out.append(f"event {e.id!r}: actors: none named; add the people or bodies the sources name")
         if len(e.summary) > MAX_SUMMARY:

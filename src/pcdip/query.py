@@ -142,8 +142,12 @@ def select(events: Iterable[Event], filters: Filters = Filters()) -> list[Record
     from .engine import memory_engine
 
     events = list(events)
-    header = {"schema_version": 1, "title": None, "description": None,
-              "themes": [{"id": t, "label": t, "description": t} for t in sorted({t for e in events for t in e.themes})]}
+    header = {
+        "schema_version": 1,
+        "title": None,
+        "description": None,
+        "themes": [{"id": t, "label": t, "description": t} for t in sorted({t for e in events for t in e.themes})],
+    }
     return list(memory_engine(events, header).select(filters))
 
 

@@ -181,8 +181,7 @@ class Header:
         return frozenset(t.id for t in self.themes if t.pushback)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"schema_version": self.schema_version, "title": self.title, "description": self.description,
-                "themes": [t.to_dict() for t in self.themes]}
+        return {"schema_version": self.schema_version, "title": self.title, "description": self.description, "themes": [t.to_dict() for t in self.themes]}
 
 
 def records(dicts: Iterable[dict[str, Any]]) -> list[Record]:

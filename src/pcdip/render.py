@@ -25,8 +25,23 @@ from .text import clean, country_names, span
 Event = Any  # a Record from the engine, or a models.Event: views read the same attributes
 Store = Header
 
-PALETTE = ("cyan", "green", "magenta", "yellow", "blue", "bright_red", "bright_cyan", "bright_green",
-           "bright_magenta", "bright_yellow", "bright_blue", "red", "dark_orange", "orchid", "spring_green3")
+PALETTE = (
+    "cyan",
+    "green",
+    "magenta",
+    "yellow",
+    "blue",
+    "bright_red",
+    "bright_cyan",
+    "bright_green",
+    "bright_magenta",
+    "bright_yellow",
+    "bright_blue",
+    "red",
+    "dark_orange",
+    "orchid",
+    "spring_green3",
+)
 
 
 def T(text: str, style: str = "") -> Text:
@@ -97,6 +112,7 @@ def timeline_table(events: Sequence[Event], store: Store, console: Console) -> R
 
 # --- one event --------------------------------------------------------------------------------
 
+
 def event_view(event: Event, store: Store, answers: Sequence[Event] = (), answered_by: Sequence[Event] = ()) -> RenderableType:
     styles = Styles(store)
     grid = Table.grid(padding=(0, 2))
@@ -132,6 +148,7 @@ def event_view(event: Event, store: Store, answers: Sequence[Event] = (), answer
 
 
 # --- country profile ----------------------------------------------------------------------------
+
 
 def profile_view(p: Profile, store: Store, console: Console) -> RenderableType:
     styles = Styles(store)
@@ -170,6 +187,7 @@ def profile_view(p: Profile, store: Store, console: Console) -> RenderableType:
 
 # --- vocabularies ------------------------------------------------------------------------------
 
+
 def themes_table(store: Store, counts: dict[str, int]) -> RenderableType:
     styles = Styles(store)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
@@ -193,6 +211,7 @@ def countries_table(rows: Sequence[tuple[countries.Country, int]]) -> Renderable
 
 
 # --- stats ------------------------------------------------------------------------------------
+
 
 def _bars(rows: Sequence[tuple[Text, int]], width: int, style: str = "cyan") -> Table:
     """A horizontal bar chart: label, count, and a bar scaled to the largest count."""

@@ -223,8 +223,13 @@ class Problem:
 
 
 def validate_raw(
-    raw: dict[str, Any], path: Path, data: bytes = b"", batches: Iterator[list[Any]] | None = None,
-    *, sink: Callable[[list[Event]], None] | None = None, owned: bool = False,
+    raw: dict[str, Any],
+    path: Path,
+    data: bytes = b"",
+    batches: Iterator[list[Any]] | None = None,
+    *,
+    sink: Callable[[list[Event]], None] | None = None,
+    owned: bool = False,
 ) -> tuple[Store | None, list[Problem]]:
     """Validate a parsed store; return the Store (if valid) and every problem found.
 
@@ -313,10 +318,7 @@ def validate_raw(
     start = 0
     with _gc_paused():
         for chunk in batches if batches is not None else in_chunks():
-            raw_ids += [
-                item["id"] if isinstance(item, dict) and isinstance(item.get("id"), str) else f"#{start + j + 1}"
-                for j, item in enumerate(chunk)
-            ]
+            raw_ids += [item["id"] if isinstance(item, dict) and isinstance(item.get("id"), str) else f"#{start + j + 1}" for j, item in enumerate(chunk)]
             valid: list[Event]
             try:
                 valid = adapter.validate_python(chunk)
@@ -370,8 +372,9 @@ def load_store(path: str | os.PathLike[str] | None = None) -> Store:
     return parse_store(read_bytes(where), where)
 
 
-def parse_store(data: bytes, where: Path, *, freeze: bool = False, sink: Callable[[list[Event]], None] | None = None,
-                reset: Callable[[], None] | None = None) -> Store:
+def parse_store(
+    data: bytes, where: Path, *, freeze: bool = False, sink: Callable[[list[Event]], None] | None = None, reset: Callable[[], None] | None = None
+) -> Store:
     """Parse and validate a store's bytes, with the cyclic garbage collector paused throughout.
 
     The parsed tables and the models are many small objects: collecting them while they are built
@@ -533,8 +536,7 @@ class AppendResult:
     dropped_links: int = 0
 
 
-def append_events(path: str | os.PathLike[str] | None, events: list[Event], *, on_duplicate: str = "error",
-                  outside_links: str = "error") -> AppendResult:
+def append_events(path: str | os.PathLike[str] | None, events: list[Event], *, on_duplicate: str = "error", outside_links: str = "error") -> AppendResult:
     """Append events to a store, all or nothing.
 
     Only what is new is checked against the store's index (which exists only for a valid store):
@@ -552,8 +554,10 @@ def append_events(path: str | os.PathLike[str] | None, events: list[Event], *, o
     where = locate(path)
     target = write_target(where)
     if target.resolve() == _packaged_store():
-        raise StoreError(f"{where} is the store installed with pcdip and is replaced on upgrade; "
-                         "create your own with `pcdip init PATH` and pass --store PATH (or set PCDIP_STORE)")
+        raise StoreError(
+            f"{where} is the store installed with pcdip and is replaced on upgrade; "
+            "create your own with `pcdip init PATH` and pass --store PATH (or set PCDIP_STORE)"
+        )
     with locked(target):
         remove_stale_temporaries(target)
         data = read_bytes(target)
@@ -562,8 +566,9 @@ def append_events(path: str | os.PathLike[str] | None, events: list[Event], *, o
         try:
             engine = open_engine_on(target, data)
         except ValidationError as exc:
-            raise ValidationError(f"{where}: the store is not valid, so nothing was written; fix it first ({len(exc.details)} problems):",
-                                  details=exc.details) from None
+            raise ValidationError(
+                f"{where}: the store is not valid, so nothing was written; fix it first ({len(exc.details)} problems):", details=exc.details
+            ) from None
         existing = engine.existing_ids([e.id for e in events])
         skipped = [e.id for e in events if e.id in existing] if on_duplicate == "skip" else []
         new = [e for e in events if e.id not in existing] if on_duplicate == "skip" else events
@@ -615,9 +620,8 @@ def _check_appended(where: Path, data: bytes, appended: bytes, new: list[Event],
     if len(_EVENT_HEADER.findall(data)) != count:
         whole = data + b"\n" + appended
         store, problems = validate_raw(parse_toml(whole, where), where, whole)
-        if store is None or [e.id for e in store.events][-len(new):] != [e.id for e in new]:
-            raise StoreError(f"{where}: the store would not read back correctly after the write, so nothing was written",
-                             details=[str(p) for p in problems])
+        if store is None or [e.id for e in store.events][-len(new) :] != [e.id for e in new]:
+            raise StoreError(f"{where}: the store would not read back correctly after the write, so nothing was written", details=[str(p) for p in problems])
 
 
 def init_store(path: Path, template: Store) -> None:
@@ -627,7 +631,7 @@ def init_store(path: Path, template: Store) -> None:
     from .models import SCHEMA_VERSION
 
     header = (
-        "# A pcdip event store. Format: the README's \"The store format\"; check with `pcdip validate`.\n"
+        '# A pcdip event store. Format: the README\'s "The store format"; check with `pcdip validate`.\n'
         "# Add events with `pcdip add` or `pcdip import`, or by hand as [[events]] tables below.\n"
     )
     document = {"schema_version": SCHEMA_VERSION, "themes": [t.model_dump(exclude_defaults=True) for t in template.themes]}

@@ -25,17 +25,40 @@ if TYPE_CHECKING:
     from ..models import Store
     from ..query import Filters
 
-EXIT_CODES = {0: "success (an empty result included)", 1: "data error: invalid or unreadable store, unknown country, theme, region or id; an output that cannot be written",
-              2: "usage error: unknown command or option, malformed option value, unknown format or field", 130: "interrupted (Ctrl-C)"}
+EXIT_CODES = {
+    0: "success (an empty result included)",
+    1: "data error: invalid or unreadable store, unknown country, theme, region or id; an output that cannot be written",
+    2: "usage error: unknown command or option, malformed option value, unknown format or field",
+    130: "interrupted (Ctrl-C)",
+}
 
 
 # Metavars in help: what an option takes, in words; a flag takes nothing (Typer would print <bool>,
 # which reads as if `--reverse true` were the way to write it).
 METAVARS = {
-    "--from": "DATE", "--to": "DATE", "--date": "DATE", "--end": "DATE", "--source-published": "DATE", "--accessed": "DATE",
-    "--country": "COUNTRY", "--theme": "THEME", "--region": "REGION", "--limit": "N", "--top": "N", "--fields": "FIELDS",
-    "--format": "FORMAT", "--store": "PATH", "--output": "PATH", "--id": "ID", "--related": "ID", "--style": "STYLE",
-    "--on-duplicate": "error|skip", "--source-url": "URL", "--release": "VERSION", "--url": "URL", "--author": "NAME",
+    "--from": "DATE",
+    "--to": "DATE",
+    "--date": "DATE",
+    "--end": "DATE",
+    "--source-published": "DATE",
+    "--accessed": "DATE",
+    "--country": "COUNTRY",
+    "--theme": "THEME",
+    "--region": "REGION",
+    "--limit": "N",
+    "--top": "N",
+    "--fields": "FIELDS",
+    "--format": "FORMAT",
+    "--store": "PATH",
+    "--output": "PATH",
+    "--id": "ID",
+    "--related": "ID",
+    "--style": "STYLE",
+    "--on-duplicate": "error|skip",
+    "--source-url": "URL",
+    "--release": "VERSION",
+    "--url": "URL",
+    "--author": "NAME",
 }
 
 
@@ -146,6 +169,7 @@ def _root(
 
 # --- shared options --------------------------------------------------------------------------
 
+
 def complete_country(incomplete: str) -> list[str]:
     """Country names for shell completion (names of every ISO country, matched by prefix)."""
     from ..countries import COUNTRIES
@@ -183,17 +207,46 @@ def complete_region(incomplete: str) -> list[str]:
 
 
 StoreOpt = Annotated[Optional[Path], typer.Option("--store", envvar="PCDIP_STORE", help="Store file to read (default: the bundled store).", show_default=False)]
-FromOpt = Annotated[Optional[str], typer.Option("--from", help="Events whose span reaches this date or later: 2022, 2023-06, 2025-02-20.", rich_help_panel="Filters")]
-ToOpt = Annotated[Optional[str], typer.Option("--to", help="Events whose span starts by this date: 2023, 2023-06 (the end of the month counts).", rich_help_panel="Filters")]
-CountryOpt = Annotated[Optional[list[str]], typer.Option("--country", "-c", help="Country by name, ISO code or alias (repeatable: any of them).", rich_help_panel="Filters", autocompletion=complete_country)]
-ThemeOpt = Annotated[Optional[list[str]], typer.Option("--theme", "-t", help="Theme id or name: training, \"joint patrols\", pushback (repeatable: any of them); `pcdip themes` lists them.", rich_help_panel="Filters", autocompletion=complete_theme)]
-RegionOpt = Annotated[Optional[str], typer.Option("--region", "-r", help="UN M49 region or sub-region (Oceania, Melanesia, South-eastern Asia, Central Asia...), or Pacific (Melanesia, Micronesia and Polynesia).", rich_help_panel="Filters", autocompletion=complete_region)]
+FromOpt = Annotated[
+    Optional[str], typer.Option("--from", help="Events whose span reaches this date or later: 2022, 2023-06, 2025-02-20.", rich_help_panel="Filters")
+]
+ToOpt = Annotated[
+    Optional[str], typer.Option("--to", help="Events whose span starts by this date: 2023, 2023-06 (the end of the month counts).", rich_help_panel="Filters")
+]
+CountryOpt = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--country", "-c", help="Country by name, ISO code or alias (repeatable: any of them).", rich_help_panel="Filters", autocompletion=complete_country
+    ),
+]
+ThemeOpt = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--theme",
+        "-t",
+        help='Theme id or name: training, "joint patrols", pushback (repeatable: any of them); `pcdip themes` lists them.',
+        rich_help_panel="Filters",
+        autocompletion=complete_theme,
+    ),
+]
+RegionOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--region",
+        "-r",
+        help="UN M49 region or sub-region (Oceania, Melanesia, South-eastern Asia, Central Asia...), or Pacific (Melanesia, Micronesia and Polynesia).",
+        rich_help_panel="Filters",
+        autocompletion=complete_region,
+    ),
+]
 ActorOpt = Annotated[Optional[str], typer.Option("--actor", "-a", help="Text in an actor's name (case-insensitive).", rich_help_panel="Filters")]
 SearchOpt = Annotated[Optional[str], typer.Option("--search", "-s", help="Text in the title, summary or actors (case-insensitive).", rich_help_panel="Filters")]
 LimitOpt = Annotated[Optional[int], typer.Option("--limit", "-n", min=0, help="At most this many events.", rich_help_panel="Filters")]
 ReverseOpt = Annotated[bool, typer.Option("--reverse", help="Latest first.", rich_help_panel="Filters")]
 FieldsOpt = Annotated[Optional[str], typer.Option("--fields", help=f"Comma-separated fields, in order, for {', '.join(field_formats())}: id,date,title.")]
-TimelineFormatOpt = Annotated[str, typer.Option("--format", "-f", help=f"Output: {', '.join(['table', *timeline_formats()])} (table is plain text when piped).")]
+TimelineFormatOpt = Annotated[
+    str, typer.Option("--format", "-f", help=f"Output: {', '.join(['table', *timeline_formats()])} (table is plain text when piped).")
+]
 
 
 def parse_date_option(option: str, value: str | None) -> Any:

@@ -54,8 +54,7 @@ class _Prompter:
         self.interactive = interactive
         self.missing: list[str] = []
 
-    def ask(self, option: str, label: str, value: Any, check: Any, *, default: str | None = None, required: bool = True,
-            complete: Any = None) -> Any:
+    def ask(self, option: str, label: str, value: Any, check: Any, *, default: str | None = None, required: bool = True, complete: Any = None) -> Any:
         if value is None and not self.interactive:
             if required and default is None:
                 self.missing.append(option)
@@ -227,16 +226,23 @@ def add(
     theme_v = p.ask("--theme", f"Themes, by id or name ({', '.join(vocabulary)})", theme, themes_of)
     actor_v = p.ask("--actor", "Actors (separated by ';', empty for none)", actor, actors_of, required=False)
     note_v = p.ask("--note", "Note for readers: uncertainty, disagreement between sources (empty for none)", note, _nonblank, required=False)
-    related_v = p.ask("--related", "Related earlier events, by id (Tab completes; empty for none)", related, related_of, required=False,
-                      complete=lambda text: eng.ids(text, limit=50))
+    related_v = p.ask(
+        "--related",
+        "Related earlier events, by id (Tab completes; empty for none)",
+        related,
+        related_of,
+        required=False,
+        complete=lambda text: eng.ids(text, limit=50),
+    )
     sources: list[dict[str, Any]] = []
     while True:
         first = not sources
         url_v = p.ask("--source-url", "Source URL", source_url if first else None, url)
         stitle_v = p.ask("--source-title", "Source title (the page's headline)", source_title if first else None, _nonblank)
         publisher_v = p.ask("--source-publisher", "Source publisher", source_publisher if first else None, _nonblank)
-        published_v = p.ask("--source-published", "Source publication date (EDTF, empty if the page shows none)",
-                            source_published if first else None, _date, required=False)
+        published_v = p.ask(
+            "--source-published", "Source publication date (EDTF, empty if the page shows none)", source_published if first else None, _date, required=False
+        )
         sources.append({"title": stitle_v, "publisher": publisher_v, "url": url_v, "published": published_v})
         if not p.confirm("Another source?", default=False):
             break
@@ -244,8 +250,16 @@ def add(
         raise UsageError(f"missing {', '.join(p.missing)} (on a terminal, pcdip add asks for what is missing)")
 
     record: dict[str, Any] = {
-        "id": id_v, "date": date_v, "end": end_v, "title": title_v, "summary": summary_v,
-        "countries": country_v or [], "themes": theme_v, "actors": actor_v or [], "note": note_v, "related": related_v or [],
+        "id": id_v,
+        "date": date_v,
+        "end": end_v,
+        "title": title_v,
+        "summary": summary_v,
+        "countries": country_v or [],
+        "themes": theme_v,
+        "actors": actor_v or [],
+        "note": note_v,
+        "related": related_v or [],
         "sources": sources,
     }
     from pydantic import ValidationError as PydanticError
@@ -255,8 +269,9 @@ def add(
     try:
         event = Event.model_validate(record)
     except PydanticError as exc:
-        raise ValidationError(f"event {id_v!r} is not valid; nothing was written:",
-                              details=[f"{error_location(e['loc'])}: {error_message(e)}" for e in exc.errors()]) from None
+        raise ValidationError(
+            f"event {id_v!r} is not valid; nothing was written:", details=[f"{error_location(e['loc'])}: {error_message(e)}" for e in exc.errors()]
+        ) from None
     if interactive:
         from ..records import Record
         from ..render import event_view
@@ -280,8 +295,12 @@ def new_id_or_usage(check: Any, value: str) -> str:
 @app.command("import")
 def import_(
     file: Annotated[str, typer.Argument(metavar="FILE|-", help="A file as `pcdip export` writes it, or - for stdin.", show_default=False)],
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="json, ndjson, csv, tsv or toml (default: from the file's extension; needed for stdin).")] = None,
-    on_duplicate: Annotated[str, typer.Option("--on-duplicate", help="An event whose id the store already has: error (reject the batch) or skip it.")] = "error",
+    fmt: Annotated[
+        Optional[str], typer.Option("--format", "-f", help="json, ndjson, csv, tsv or toml (default: from the file's extension; needed for stdin).")
+    ] = None,
+    on_duplicate: Annotated[
+        str, typer.Option("--on-duplicate", help="An event whose id the store already has: error (reject the batch) or skip it.")
+    ] = "error",
     store: StoreOpt = None,
 ) -> None:
     """Add the events of a file, all or nothing: one problem rejects the whole batch and leaves the store as it was.
@@ -316,8 +335,7 @@ def import_(
     n = len(result.added)
     skipped = f"; skipped {len(result.skipped)} already in the store" if result.skipped else ""
     if result.dropped_links:
-        skipped += (f"; left out {result.dropped_links} related link{'s' if result.dropped_links != 1 else ''} "
-                    "to events in neither the store nor the file")
+        skipped += f"; left out {result.dropped_links} related link{'s' if result.dropped_links != 1 else ''} to events in neither the store nor the file"
     sys.stderr.write(f"imported {n} event{'s' if n != 1 else ''} into {locate(store)}{skipped}\n")
 
 
@@ -346,8 +364,9 @@ def validate(
     where = locate(store)
     issues = quality_problems(data)
     if strict and issues:
-        raise ValidationError(f"{where}: valid, but {len(issues)} quality problem{'s' if len(issues) != 1 else ''} (--strict):",
-                              details=[f"{where}: {i}" for i in issues])
+        raise ValidationError(
+            f"{where}: valid, but {len(issues)} quality problem{'s' if len(issues) != 1 else ''} (--strict):", details=[f"{where}: {i}" for i in issues]
+        )
     note = f"; {len(issues)} quality warnings (see --strict)" if issues else ""
     sys.stderr.write(f"{where}: valid: {len(data.events)} events, {len(data.themes)} themes{note}\n")
 

@@ -37,6 +37,7 @@ from . import (
 
 # ---------------------------------------------------------------------------------
 
+
 @app.command()
 def timeline(
     date_from: FromOpt = None,
@@ -60,14 +61,31 @@ def timeline(
     Example: pcdip timeline --from 2022 --to 2023-06 -c "Solomon Islands" -t training
     """
     eng = engine(store)
-    filters = build_filters(eng.header.theme_labels, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region,
-                            actor=actor, search=search, limit=limit, reverse=reverse)
+    filters = build_filters(
+        eng.header.theme_labels,
+        date_from=date_from,
+        date_to=date_to,
+        country=country,
+        theme=theme,
+        region=region,
+        actor=actor,
+        search=search,
+        limit=limit,
+        reverse=reverse,
+    )
     output_events(eng, filters, fmt, fields)
 
 
 @app.command()
 def theme(
-    themes: Annotated[list[str], typer.Argument(help="One or more themes, by id or name: training, \"joint patrols\", pushback; `pcdip themes` lists them.", show_default=False, autocompletion=complete_theme)],
+    themes: Annotated[
+        list[str],
+        typer.Argument(
+            help='One or more themes, by id or name: training, "joint patrols", pushback; `pcdip themes` lists them.',
+            show_default=False,
+            autocompletion=complete_theme,
+        ),
+    ],
     all_themes: Annotated[bool, typer.Option("--all", help="Only events having every theme given (default: any).")] = False,
     date_from: FromOpt = None,
     date_to: ToOpt = None,
@@ -86,14 +104,33 @@ def theme(
     Example: pcdip theme training equipment --all --from 2023
     """
     eng = engine(store)
-    filters = build_filters(eng.header.theme_labels, date_from=date_from, date_to=date_to, country=country, theme=themes, all_themes=all_themes,
-                            region=region, actor=actor, search=search, limit=limit, reverse=reverse)
+    filters = build_filters(
+        eng.header.theme_labels,
+        date_from=date_from,
+        date_to=date_to,
+        country=country,
+        theme=themes,
+        all_themes=all_themes,
+        region=region,
+        actor=actor,
+        search=search,
+        limit=limit,
+        reverse=reverse,
+    )
     output_events(eng, filters, fmt, fields)
 
 
 @app.command()
 def country(
-    name: Annotated[list[str], typer.Argument(metavar="COUNTRY", help="Country name (several words need no quotes), ISO code or alias: Fiji, FJ, PNG, Solomon Islands, Türkiye.", show_default=False, autocompletion=complete_country)],
+    name: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="COUNTRY",
+            help="Country name (several words need no quotes), ISO code or alias: Fiji, FJ, PNG, Solomon Islands, Türkiye.",
+            show_default=False,
+            autocompletion=complete_country,
+        ),
+    ],
     date_from: FromOpt = None,
     date_to: ToOpt = None,
     theme: ThemeOpt = None,
@@ -124,7 +161,15 @@ def country(
 
 @app.command()
 def show(
-    event_id: Annotated[list[str], typer.Argument(metavar="ID_OR_WORDS", help="An event's id, a unique start of one, or words of its title or summary.", show_default=False, autocompletion=complete_event_id)],
+    event_id: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ID_OR_WORDS",
+            help="An event's id, a unique start of one, or words of its title or summary.",
+            show_default=False,
+            autocompletion=complete_event_id,
+        ),
+    ],
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     store: StoreOpt = None,
 ) -> None:
@@ -177,8 +222,10 @@ def find_event(eng: Any, words: list[str]) -> Any:
         raise unknown_id(eng, text)
     shown = candidates[:20]
     more = " (and more; narrow it down)" if len(candidates) > 20 else ""
-    raise NotFoundError(f"{len(candidates) if len(candidates) <= 20 else 'over 20'} events match {text!r}{more}; give one id:",
-                        details=[f"{eng.get(i).date.text:<12} {i}  {eng.get(i).title}" for i in shown])
+    raise NotFoundError(
+        f"{len(candidates) if len(candidates) <= 20 else 'over 20'} events match {text!r}{more}; give one id:",
+        details=[f"{eng.get(i).date.text:<12} {i}  {eng.get(i).title}" for i in shown],
+    )
 
 
 @app.command()
@@ -272,8 +319,18 @@ def export(
     if exporter.requires_file and output is None:
         raise UsageError(f"--format {exporter.name} writes a file: add -o FILE{exporter.extension}")
     eng = engine(store)
-    filters = build_filters(eng.header.theme_labels, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region,
-                            actor=actor, search=search, limit=limit, reverse=reverse)
+    filters = build_filters(
+        eng.header.theme_labels,
+        date_from=date_from,
+        date_to=date_to,
+        country=country,
+        theme=theme,
+        region=region,
+        actor=actor,
+        search=search,
+        limit=limit,
+        reverse=reverse,
+    )
     if exporter.folder:
         from ..exporters.datapackage import check_folder, write_folder
 
@@ -294,11 +351,17 @@ def export(
 
         from .. import countries as _countries
 
-        described = [f"from {filters.start}" if filters.start else "", f"to {filters.end}" if filters.end else "",
-                     "countries: " + ", ".join(_countries.name(c) for c in filters.countries) if filters.countries else "",
-                     "themes: " + ", ".join(filters.themes) if filters.themes else "", f"region: {filters.region}" if filters.region else "",
-                     f"actor: {filters.actor}" if filters.actor is not None else "", f"search: {filters.search}" if filters.search is not None else "",
-                     f"at most {filters.limit}" if filters.limit is not None else "", "latest first" if filters.reverse else ""]
+        described = [
+            f"from {filters.start}" if filters.start else "",
+            f"to {filters.end}" if filters.end else "",
+            "countries: " + ", ".join(_countries.name(c) for c in filters.countries) if filters.countries else "",
+            "themes: " + ", ".join(filters.themes) if filters.themes else "",
+            f"region: {filters.region}" if filters.region else "",
+            f"actor: {filters.actor}" if filters.actor is not None else "",
+            f"search: {filters.search}" if filters.search is not None else "",
+            f"at most {filters.limit}" if filters.limit is not None else "",
+            "latest first" if filters.reverse else "",
+        ]
         header = copy.copy(eng.header)
         header.selection = "; ".join(d for d in described if d) or None  # type: ignore[attr-defined]
         eng.header = header
@@ -328,7 +391,9 @@ def stats(
     if fmt not in ("table", "json"):
         raise UsageError(f"--format {fmt}: choose table or json")
     eng = engine(store)
-    filters = build_filters(eng.header.theme_labels, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region, actor=actor, search=search)
+    filters = build_filters(
+        eng.header.theme_labels, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region, actor=actor, search=search
+    )
     result = eng.stats(filters, top=top)
     if fmt == "json":
         from ..exporters.jsonfmt import dumps

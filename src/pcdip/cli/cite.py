@@ -34,14 +34,32 @@ STYLE_NAMES = ("apa", "chicago")  # pcdip.cite.STYLES
 
 @app.command()
 def cite(
-    event_ids: Annotated[Optional[list[str]], typer.Argument(metavar="ID", help="Event ids, exactly as `pcdip timeline` shows them; none: the events the filters select.",
-                                                             show_default=False, autocompletion=complete_event_id)] = None,
+    event_ids: Annotated[
+        Optional[list[str]],
+        typer.Argument(
+            metavar="ID",
+            help="Event ids, exactly as `pcdip timeline` shows them; none: the events the filters select.",
+            show_default=False,
+            autocompletion=complete_event_id,
+        ),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text, bibtex, csl-json (Zotero, pandoc) or ris (EndNote, Zotero, Mendeley).")] = "text",
     style: Annotated[Optional[str], typer.Option("--style", help="For --format text: apa (the default) or chicago.", show_default=False)] = None,
-    accessed: Annotated[Optional[str], typer.Option("--accessed", help="When you accessed the record: 2026-12-04, 2026-12 (default: today).", show_default=False)] = None,
-    release: Annotated[Optional[str], typer.Option("--release", help="The dataset release to cite (default: the highest release in the store's provenance).", show_default=False)] = None,
-    url: Annotated[Optional[str], typer.Option("--url", help="The dataset's URL (default: the project's for the bundled record; none for another store).", show_default=False)] = None,
-    author: Annotated[Optional[str], typer.Option("--author", help="The dataset's author, a group or organisation (default: pcdip developers for the bundled record).", show_default=False)] = None,
+    accessed: Annotated[
+        Optional[str], typer.Option("--accessed", help="When you accessed the record: 2026-12-04, 2026-12 (default: today).", show_default=False)
+    ] = None,
+    release: Annotated[
+        Optional[str],
+        typer.Option("--release", help="The dataset release to cite (default: the highest release in the store's provenance).", show_default=False),
+    ] = None,
+    url: Annotated[
+        Optional[str],
+        typer.Option("--url", help="The dataset's URL (default: the project's for the bundled record; none for another store).", show_default=False),
+    ] = None,
+    author: Annotated[
+        Optional[str],
+        typer.Option("--author", help="The dataset's author, a group or organisation (default: pcdip developers for the bundled record).", show_default=False),
+    ] = None,
     no_sources: Annotated[bool, typer.Option("--no-sources", help="Cite the events only, not the sources they cite.")] = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.", dir_okay=False)] = None,
     date_from: FromOpt = None,
@@ -108,8 +126,18 @@ def cite(
                 raise unknown_id(eng, event_id)
             events.append(event)
     else:
-        filters = build_filters(eng.header.theme_labels, date_from=date_from, date_to=date_to, country=country, theme=theme, region=region,
-                                actor=actor, search=search, limit=limit, reverse=reverse)
+        filters = build_filters(
+            eng.header.theme_labels,
+            date_from=date_from,
+            date_to=date_to,
+            country=country,
+            theme=theme,
+            region=region,
+            actor=actor,
+            search=search,
+            limit=limit,
+            reverse=reverse,
+        )
         events = list(eng.select(filters))
 
     from ..outputs import same_file
@@ -118,7 +146,9 @@ def cite(
     if release is None:
         release = citing.store_release(eng.select())  # the store's release, whichever events are cited
     dataset = citing.dataset_for(
-        eng.header, release=release, accessed=day,
+        eng.header,
+        release=release,
+        accessed=day,
         url=url if url is not None else (citing.PROJECT_URL if bundled else None),
         author=author.strip() if author is not None else (citing.PROJECT_AUTHOR if bundled else None),
     )
@@ -137,5 +167,8 @@ def cite(
     emit(text, output, reading=eng.store_path)
     if to_file:
         n_sources = 0 if no_sources else sum(len(e.sources) for e in events)
-        sys.stderr.write(f"wrote citations of {len(events)} event{'s' if len(events) != 1 else ''}"
-                         + (f" and {n_sources} source{'s' if n_sources != 1 else ''}" if not no_sources else "") + f" to {output}\n")
+        sys.stderr.write(
+            f"wrote citations of {len(events)} event{'s' if len(events) != 1 else ''}"
+            + (f" and {n_sources} source{'s' if n_sources != 1 else ''}" if not no_sources else "")
+            + f" to {output}\n"
+        )

@@ -54,6 +54,7 @@ def diff(
 
 # --- the view -----------------------------------------------------------------------------------
 
+
 def _t(text: str, style: str = "") -> Text:
     from rich.text import Text
 
@@ -153,6 +154,7 @@ def diff_view(result: Diff) -> RenderableType:
 
 
 # --- plain text, for pipes --------------------------------------------------------------------
+
 
 def _line(text: str) -> str:
     from ..text import clean

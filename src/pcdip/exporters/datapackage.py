@@ -58,7 +58,7 @@ DATASET_LICENSES: tuple[dict[str, str], ...] = (
     {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0 International"},
 )
 ATTRIBUTION = (
-    "Credit: \"pcdip dataset, the pcdip developers\" (CC BY 4.0). The sources each event cites belong to their "
+    'Credit: "pcdip dataset, the pcdip developers" (CC BY 4.0). The sources each event cites belong to their '
     "publishers; the package holds only their bibliographic details (title, publisher, URL, dates), not their text. "
     "Written by pcdip, software under the MIT licence."
 )
@@ -89,76 +89,134 @@ def _event_ref(name: str = "event_id") -> dict[str, Any]:
 
 # (resource name, description, fields, primary key, foreign keys); `related`'s key on related_id is added when it holds.
 TABLES: tuple[tuple[str, str, list[Field], list[str], list[dict[str, Any]]], ...] = (
-    ("events", "One row an event, in timeline order (start of the span, then its end, then the id).", [
-        _f("id", "string", "stable slug, e.g. 2022-12-italy-ends-joint-patrols", required=True, unique=True, pattern=_SLUG),
-        _f("date", "string", EDTF, required=True),
-        _f("end", "string", "end of a span, EDTF (empty: the event is the date alone)"),
-        _f("start_day", "date", "the first calendar day `date` can mean (for sorting and ranges)", required=True),
-        _f("end_day", "date", "the last calendar day the event's span can mean (`end`, else `date`)", required=True),
-        _f("precision", "string", "the precision of `date`", required=True, enum=["year", "month", "day"]),
-        _f("title", "string", "one line", required=True),
-        _f("summary", "string", "one to three sentences", required=True),
-        _f("note", "string", "uncertainty, and disagreement between sources"),
-        _f("place_name", "string", "where the event happened, when the sources say"),
-        _f("latitude", "number", "latitude of the place, WGS 84", minimum=-90, maximum=90),
-        _f("longitude", "number", "longitude of the place, WGS 84", minimum=-180, maximum=180),
-        _f("provenance_added", "string", "the dataset release that first recorded the event, e.g. 0.1.4"),
-        _f("provenance_basis", "string", "fact-sheet: encoded from the 0.1 seed fact sheet; source-reading: researched in the cited pages",
-           enum=["fact-sheet", "source-reading"]),
-        _f("provenance_checked", "string", "the last release whose sweep re-read every claim against the cited sources"),
-    ], ["id"], []),
-    ("sources", "The sources each event cites, in the event's order.", [
-        _f("event_id", "string", EVENT_ID, required=True),
-        _f("position", "integer", POSITION, required=True, minimum=0),
-        _f("title", "string", "the page's headline, else a description", required=True),
-        _f("publisher", "string", "who published it", required=True),
-        _f("url", "string", "http(s) address", required=True, uri=True),
-        _f("published", "string", "publication date, EDTF (empty: unknown)"),
-        _f("undated", "boolean", "true when the page shows no publication date", required=True),
-        _f("archive_url", "string", "an archived copy", uri=True),
-        _f("accessed", "string", "when the page was read, EDTF"),
-    ], ["event_id", "position"], [_event_ref()]),
-    ("figures", "Numbers the sources give, in the event's order.", [
-        _f("event_id", "string", EVENT_ID, required=True),
-        _f("position", "integer", POSITION, required=True, minimum=0),
-        _f("name", "string", "what is counted, e.g. officers_trained", required=True),
-        _f("value", "number", "the number", required=True),
-        _f("qualifier", "string", "empty: exact as given; else a bound or approximation", enum=["at-least", "more-than", "approximately", "up-to"]),
-        _f("unit", "string", "unit of the value, when not a count"),
-    ], ["event_id", "position"], [_event_ref()]),
-    ("actors", "Named people and bodies, in the event's order.", [
-        _f("event_id", "string", EVENT_ID, required=True),
-        _f("position", "integer", POSITION, required=True, minimum=0),
-        _f("name", "string", "a person or body", required=True),
-    ], ["event_id", "position"], [_event_ref()]),
-    ("event_countries", "The counterpart countries of each event (China only where the event took place in China).", [
-        _f("event_id", "string", EVENT_ID, required=True),
-        _f("position", "integer", POSITION, required=True, minimum=0),
-        _f("country", "string", "ISO 3166-1 alpha-2 code (countries.code)", required=True),
-    ], ["event_id", "country"], [_event_ref(), {"fields": ["country"], "reference": {"resource": "countries", "fields": ["code"]}}]),
-    ("event_themes", "The themes of each event.", [
-        _f("event_id", "string", EVENT_ID, required=True),
-        _f("position", "integer", POSITION, required=True, minimum=0),
-        _f("theme", "string", "theme id (themes.id)", required=True),
-    ], ["event_id", "theme"], [_event_ref(), {"fields": ["theme"], "reference": {"resource": "themes", "fields": ["id"]}}]),
-    ("related", "Earlier events each event answers or follows.", [
-        _f("event_id", "string", EVENT_ID, required=True),
-        _f("position", "integer", POSITION, required=True, minimum=0),
-        _f("related_id", "string", "the id of the earlier event (events.id; in a filtered export it may be one left out)", required=True),
-    ], ["event_id", "related_id"], [_event_ref()]),
-    ("countries", "The countries the events name, with their UN M49 region and sub-region (names from Unicode CLDR).", [
-        _f("code", "string", "ISO 3166-1 alpha-2 code (XK Kosovo and EU the European Union as the EU uses them)", required=True, unique=True),
-        _f("alpha3", "string", "ISO 3166-1 alpha-3 code", required=True),
-        _f("name", "string", "English short name", required=True),
-        _f("region", "string", "UN M49 region"),
-        _f("subregion", "string", "UN M49 sub-region"),
-    ], ["code"], []),
-    ("themes", "The store's theme vocabulary (every theme, whether or not an exported event has it).", [
-        _f("id", "string", "theme id", required=True, unique=True, pattern=_SLUG),
-        _f("label", "string", "a name for people", required=True),
-        _f("description", "string", "what the theme covers", required=True),
-        _f("pushback", "boolean", "events of this theme are pushback or scrutiny (called out in country profiles)", required=True),
-    ], ["id"], []),
+    (
+        "events",
+        "One row an event, in timeline order (start of the span, then its end, then the id).",
+        [
+            _f("id", "string", "stable slug, e.g. 2022-12-italy-ends-joint-patrols", required=True, unique=True, pattern=_SLUG),
+            _f("date", "string", EDTF, required=True),
+            _f("end", "string", "end of a span, EDTF (empty: the event is the date alone)"),
+            _f("start_day", "date", "the first calendar day `date` can mean (for sorting and ranges)", required=True),
+            _f("end_day", "date", "the last calendar day the event's span can mean (`end`, else `date`)", required=True),
+            _f("precision", "string", "the precision of `date`", required=True, enum=["year", "month", "day"]),
+            _f("title", "string", "one line", required=True),
+            _f("summary", "string", "one to three sentences", required=True),
+            _f("note", "string", "uncertainty, and disagreement between sources"),
+            _f("place_name", "string", "where the event happened, when the sources say"),
+            _f("latitude", "number", "latitude of the place, WGS 84", minimum=-90, maximum=90),
+            _f("longitude", "number", "longitude of the place, WGS 84", minimum=-180, maximum=180),
+            _f("provenance_added", "string", "the dataset release that first recorded the event, e.g. 0.1.4"),
+            _f(
+                "provenance_basis",
+                "string",
+                "fact-sheet: encoded from the 0.1 seed fact sheet; source-reading: researched in the cited pages",
+                enum=["fact-sheet", "source-reading"],
+            ),
+            _f("provenance_checked", "string", "the last release whose sweep re-read every claim against the cited sources"),
+        ],
+        ["id"],
+        [],
+    ),
+    (
+        "sources",
+        "The sources each event cites, in the event's order.",
+        [
+            _f("event_id", "string", EVENT_ID, required=True),
+            _f("position", "integer", POSITION, required=True, minimum=0),
+            _f("title", "string", "the page's headline, else a description", required=True),
+            _f("publisher", "string", "who published it", required=True),
+            _f("url", "string", "http(s) address", required=True, uri=True),
+            _f("published", "string", "publication date, EDTF (empty: unknown)"),
+            _f("undated", "boolean", "true when the page shows no publication date", required=True),
+            _f("archive_url", "string", "an archived copy", uri=True),
+            _f("accessed", "string", "when the page was read, EDTF"),
+        ],
+        ["event_id", "position"],
+        [_event_ref()],
+    ),
+    (
+        "figures",
+        "Numbers the sources give, in the event's order.",
+        [
+            _f("event_id", "string", EVENT_ID, required=True),
+            _f("position", "integer", POSITION, required=True, minimum=0),
+            _f("name", "string", "what is counted, e.g. officers_trained", required=True),
+            _f("value", "number", "the number", required=True),
+            _f("qualifier", "string", "empty: exact as given; else a bound or approximation", enum=["at-least", "more-than", "approximately", "up-to"]),
+            _f("unit", "string", "unit of the value, when not a count"),
+        ],
+        ["event_id", "position"],
+        [_event_ref()],
+    ),
+    (
+        "actors",
+        "Named people and bodies, in the event's order.",
+        [
+            _f("event_id", "string", EVENT_ID, required=True),
+            _f("position", "integer", POSITION, required=True, minimum=0),
+            _f("name", "string", "a person or body", required=True),
+        ],
+        ["event_id", "position"],
+        [_event_ref()],
+    ),
+    (
+        "event_countries",
+        "The counterpart countries of each event (China only where the event took place in China).",
+        [
+            _f("event_id", "string", EVENT_ID, required=True),
+            _f("position", "integer", POSITION, required=True, minimum=0),
+            _f("country", "string", "ISO 3166-1 alpha-2 code (countries.code)", required=True),
+        ],
+        ["event_id", "country"],
+        [_event_ref(), {"fields": ["country"], "reference": {"resource": "countries", "fields": ["code"]}}],
+    ),
+    (
+        "event_themes",
+        "The themes of each event.",
+        [
+            _f("event_id", "string", EVENT_ID, required=True),
+            _f("position", "integer", POSITION, required=True, minimum=0),
+            _f("theme", "string", "theme id (themes.id)", required=True),
+        ],
+        ["event_id", "theme"],
+        [_event_ref(), {"fields": ["theme"], "reference": {"resource": "themes", "fields": ["id"]}}],
+    ),
+    (
+        "related",
+        "Earlier events each event answers or follows.",
+        [
+            _f("event_id", "string", EVENT_ID, required=True),
+            _f("position", "integer", POSITION, required=True, minimum=0),
+            _f("related_id", "string", "the id of the earlier event (events.id; in a filtered export it may be one left out)", required=True),
+        ],
+        ["event_id", "related_id"],
+        [_event_ref()],
+    ),
+    (
+        "countries",
+        "The countries the events name, with their UN M49 region and sub-region (names from Unicode CLDR).",
+        [
+            _f("code", "string", "ISO 3166-1 alpha-2 code (XK Kosovo and EU the European Union as the EU uses them)", required=True, unique=True),
+            _f("alpha3", "string", "ISO 3166-1 alpha-3 code", required=True),
+            _f("name", "string", "English short name", required=True),
+            _f("region", "string", "UN M49 region"),
+            _f("subregion", "string", "UN M49 sub-region"),
+        ],
+        ["code"],
+        [],
+    ),
+    (
+        "themes",
+        "The store's theme vocabulary (every theme, whether or not an exported event has it).",
+        [
+            _f("id", "string", "theme id", required=True, unique=True, pattern=_SLUG),
+            _f("label", "string", "a name for people", required=True),
+            _f("description", "string", "what the theme covers", required=True),
+            _f("pushback", "boolean", "events of this theme are pushback or scrutiny (called out in country profiles)", required=True),
+        ],
+        ["id"],
+        [],
+    ),
 )
 
 
@@ -191,8 +249,14 @@ def package_name(title: str | None) -> str:
     return slug or "pcdip-events"
 
 
-def write_datapackage(events: Iterable[Any], header: Any, fields: Sequence[str] | None = None, *,
-                      licenses: Sequence[Mapping[str, str]] = DATASET_LICENSES, notice: str | None = ATTRIBUTION) -> dict[str, bytes]:
+def write_datapackage(
+    events: Iterable[Any],
+    header: Any,
+    fields: Sequence[str] | None = None,
+    *,
+    licenses: Sequence[Mapping[str, str]] = DATASET_LICENSES,
+    notice: str | None = ATTRIBUTION,
+) -> dict[str, bytes]:
     """The files of the package, by path relative to its folder: `datapackage.json` last.
 
     `events` are Records or Event models in order, `header` the store's `records.Header` (or a
@@ -210,9 +274,21 @@ def write_datapackage(events: Iterable[Any], header: Any, fields: Sequence[str] 
         ids.add(eid)
         place, prov = d["place"] or {}, d["provenance"] or {}
         tables["events"].add(
-            eid, d["date"], d["end"], event.start_day.isoformat(), event.end_day.isoformat(), event.date.precision,
-            d["title"], d["summary"], d["note"], place.get("name"), place.get("latitude"), place.get("longitude"),
-            prov.get("added"), prov.get("basis"), prov.get("checked"),
+            eid,
+            d["date"],
+            d["end"],
+            event.start_day.isoformat(),
+            event.end_day.isoformat(),
+            event.date.precision,
+            d["title"],
+            d["summary"],
+            d["note"],
+            place.get("name"),
+            place.get("latitude"),
+            place.get("longitude"),
+            prov.get("added"),
+            prov.get("basis"),
+            prov.get("checked"),
         )
         for i, s in enumerate(d["sources"]):
             tables["sources"].add(eid, i, s["title"], s["publisher"], s["url"], s["published"], bool(s["undated"]), s["archive_url"], s["accessed"])
@@ -246,11 +322,21 @@ def write_datapackage(events: Iterable[Any], header: Any, fields: Sequence[str] 
         schema: dict[str, Any] = {"fields": spec, "primaryKey": primary}
         if keys:
             schema["foreignKeys"] = keys
-        resources.append({
-            "profile": "tabular-data-resource", "name": name, "path": path, "title": name.replace("_", " "), "description": description,
-            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-            "bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest(), "schema": schema,
-        })
+        resources.append(
+            {
+                "profile": "tabular-data-resource",
+                "name": name,
+                "path": path,
+                "title": name.replace("_", " "),
+                "description": description,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": len(data),
+                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "schema": schema,
+            }
+        )
     descriptor: dict[str, Any] = {
         "profile": "tabular-data-package",
         "name": package_name(header.title),
@@ -267,6 +353,7 @@ def write_datapackage(events: Iterable[Any], header: Any, fields: Sequence[str] 
 
 
 # --- writing the folder ------------------------------------------------------------------------
+
 
 def _safe_parts(relative: str) -> tuple[str, ...]:
     """The parts of a relative POSIX path that stays inside its folder; ValueError otherwise."""
@@ -348,8 +435,9 @@ def check_folder(target: Path, reading: Path | None = None) -> None:
     except OSError as exc:
         raise OutputError(f"{target}: cannot read the folder: {_reason(exc)}") from None
     if not empty and previous_package(target) is None:
-        raise OutputError(f"{target}: is a folder that holds other files; give a new or empty folder "
-                          "(a data package pcdip wrote, with nothing else in it, is replaced)")
+        raise OutputError(
+            f"{target}: is a folder that holds other files; give a new or empty folder (a data package pcdip wrote, with nothing else in it, is replaced)"
+        )
 
 
 def _resolve_link(target: Path) -> Path:
@@ -464,5 +552,4 @@ def _swap(tmp: Path, target: Path, old_files: list[str]) -> None:
         aside.rmdir()
     except OSError as exc:
         # Something appeared in the old package after the check: it is kept, never deleted.
-        raise OutputError(f"{target}: the new package is in place; the previous one held files pcdip did not write "
-                          f"and is kept at {aside}") from exc
+        raise OutputError(f"{target}: the new package is in place; the previous one held files pcdip did not write and is kept at {aside}") from exc

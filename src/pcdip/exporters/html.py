@@ -53,8 +53,21 @@ from ..text import INVISIBLE
 # deuteranopia (Machado et al. 2009), ordered so that the first n are as far apart as possible.
 # Tritanopia merges a few pairs, and so the glyphs: the theme is always its glyph as well.
 PALETTE = (
-    "#0077BB", "#F0E442", "#663333", "#99DDFF", "#44BB99", "#CC3311", "#332288", "#77AADD",
-    "#E69F00", "#AA3377", "#CC79A7", "#225555", "#FFAABB", "#EE3377", "#EE8866",
+    "#0077BB",
+    "#F0E442",
+    "#663333",
+    "#99DDFF",
+    "#44BB99",
+    "#CC3311",
+    "#332288",
+    "#77AADD",
+    "#E69F00",
+    "#AA3377",
+    "#CC79A7",
+    "#225555",
+    "#FFAABB",
+    "#EE3377",
+    "#EE8866",
 )
 
 # One glyph a theme, drawn as an SVG path in a 12 by 12 box: name, path (even-odd fill rule).
@@ -173,33 +186,42 @@ def page_data(events: Sequence[Any], header: Any) -> dict[str, Any]:
     themes = []
     for i, theme in enumerate(header.themes):
         colour, ink, glyph = theme_style(i)
-        themes.append({"id": theme.id, "label": theme.label, "description": theme.description, "pushback": theme.pushback,
-                       "colour": colour, "ink": ink, "glyph": glyph})
+        themes.append(
+            {"id": theme.id, "label": theme.label, "description": theme.description, "pushback": theme.pushback, "colour": colour, "ink": ink, "glyph": glyph}
+        )
     places = {c: _place(c) for c in sorted({c for e in events for c in e.countries})}
     records = []
     for e in sorted(events, key=lambda e: (e.start_day, e.end_day, e.id)):
         span = e.date.describe() + (f" – {e.end.describe()}" if e.end else "")
         regions = sorted({r for c in e.countries for r in places[c][1]})
-        records.append({
-            "id": e.id,
-            "when": span,
-            "start": _day(e.start_day),
-            "stop": _day(e.end_day) + 1,
-            "kind": _kind(e),
-            "title": e.title,
-            "summary": e.summary,
-            "note": e.note,
-            "place": e.place.name if e.place else None,
-            "countries": list(e.countries),
-            "regions": regions,
-            "themes": list(e.themes),
-            "actors": list(e.actors),
-            "figures": [f"{f.name.replace('_', ' ')}: {f.describe()}" for f in e.figures],
-            "sources": [
-                {"title": s.title, "publisher": s.publisher, "url": s.url, "published": s.published.text if s.published else None, "archive_url": s.archive_url}
-                for s in e.sources
-            ],
-        })
+        records.append(
+            {
+                "id": e.id,
+                "when": span,
+                "start": _day(e.start_day),
+                "stop": _day(e.end_day) + 1,
+                "kind": _kind(e),
+                "title": e.title,
+                "summary": e.summary,
+                "note": e.note,
+                "place": e.place.name if e.place else None,
+                "countries": list(e.countries),
+                "regions": regions,
+                "themes": list(e.themes),
+                "actors": list(e.actors),
+                "figures": [f"{f.name.replace('_', ' ')}: {f.describe()}" for f in e.figures],
+                "sources": [
+                    {
+                        "title": s.title,
+                        "publisher": s.publisher,
+                        "url": s.url,
+                        "published": s.published.text if s.published else None,
+                        "archive_url": s.archive_url,
+                    }
+                    for s in e.sources
+                ],
+            }
+        )
     if events:
         first = min(e.start_day for e in events).year
         last = max(e.end_day for e in events).year

@@ -43,10 +43,7 @@ _NOT_IN_URI = frozenset('"<>\\^`{|}')
 
 def uri(value: str) -> str:
     """A URI value (not TEXT-escaped): characters that RFC 3986 does not allow are percent-encoded."""
-    return "".join(
-        ch if 0x21 <= ord(ch) < 0x7F and ch not in _NOT_IN_URI else "".join(f"%{b:02X}" for b in ch.encode("utf-8"))
-        for ch in value
-    )
+    return "".join(ch if 0x21 <= ord(ch) < 0x7F and ch not in _NOT_IN_URI else "".join(f"%{b:02X}" for b in ch.encode("utf-8")) for ch in value)
 
 
 def fold(line: str) -> str:

@@ -139,15 +139,31 @@ def build(conn: sqlite3.Connection, events: Sequence[Event], store: Store) -> No
         place = e.place
         conn.execute(
             "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (e.id, e.date.text, e.end.text if e.end else None, e.start_day.isoformat(), e.end_day.isoformat(), e.date.precision,
-             e.title, e.summary, e.note, place.name if place else None, place.latitude if place else None, place.longitude if place else None),
+            (
+                e.id,
+                e.date.text,
+                e.end.text if e.end else None,
+                e.start_day.isoformat(),
+                e.end_day.isoformat(),
+                e.date.precision,
+                e.title,
+                e.summary,
+                e.note,
+                place.name if place else None,
+                place.latitude if place else None,
+                place.longitude if place else None,
+            ),
         )
         conn.executemany(
             "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(e.id, i, s.title, s.publisher, s.url, s.published.text if s.published else None, s.archive_url, s.accessed.text if s.accessed else None)
-             for i, s in enumerate(e.sources)],
+            [
+                (e.id, i, s.title, s.publisher, s.url, s.published.text if s.published else None, s.archive_url, s.accessed.text if s.accessed else None)
+                for i, s in enumerate(e.sources)
+            ],
         )
-        conn.executemany("INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?)", [(e.id, i, f.name, _number(f.value), f.qualifier, f.unit) for i, f in enumerate(e.figures)])
+        conn.executemany(
+            "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?)", [(e.id, i, f.name, _number(f.value), f.qualifier, f.unit) for i, f in enumerate(e.figures)]
+        )
         conn.executemany("INSERT INTO actors VALUES (?, ?, ?)", [(e.id, i, name) for i, name in enumerate(e.actors)])
         conn.executemany("INSERT INTO related VALUES (?, ?)", [(e.id, other) for other in e.related])
         conn.executemany("INSERT INTO event_countries VALUES (?, ?, ?)", [(e.id, c, i) for i, c in enumerate(e.countries)])

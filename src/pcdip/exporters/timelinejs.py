@@ -42,8 +42,7 @@ def _text(event: Event) -> str:
     if event.note:
         parts.append(f"<p><em>Note:</em> {escape(event.note)}</p>")
     links = [
-        f'<li><a href="{escape(s.url)}" target="_blank" rel="noopener noreferrer">{escape(s.publisher)}: {escape(s.title)}</a></li>'
-        for s in event.sources
+        f'<li><a href="{escape(s.url)}" target="_blank" rel="noopener noreferrer">{escape(s.publisher)}: {escape(s.title)}</a></li>' for s in event.sources
     ]
     parts.append("<p>Sources:</p><ul>" + "".join(links) + "</ul>")
     return "".join(parts)
