@@ -560,3 +560,13 @@ def test_filtered_exports_can_be_used_as_they_stand(tmp_path: Path, bundled: Pat
     assert r.code == 0, r.err
     assert "left out" in r.err and "related link" in r.err
     assert len(invoke("export", "-f", "ndjson", "--store", str(training)).out.splitlines()) == len(ndjson.splitlines())
+
+
+@pytest.mark.parametrize("name, text", [("deep.json", "[" * 5000 + "]" * 5000), ("deep.ndjson", '{"a":' * 3000 + "1" + "}" * 3000)])
+def test_deeply_nested_imports_are_a_clear_error(tmp_path: Path, store: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text + "\n", "utf-8")
+    before = store.read_bytes()
+    r = invoke("import", str(path))
+    assert r.code == 1 and "nested too deeply" in r.err and "unexpected" not in r.err
+    assert store.read_bytes() == before

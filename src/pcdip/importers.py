@@ -40,6 +40,8 @@ def _json(text: str, name: str) -> Raw:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise StoreError(f"{name}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise StoreError(f"{name}: a value is nested too deeply (arrays or objects inside one another); an event needs a few levels") from None
     if not isinstance(data, list):
         raise StoreError(f"{name}: expected a JSON array of event objects, as `pcdip export --format json` writes")
     return [(f"{name}: item {i + 1}", item) for i, item in enumerate(data)]
@@ -54,6 +56,8 @@ def _ndjson(text: str, name: str) -> Raw:
             out.append((f"{name}:{number}", json.loads(line)))
         except json.JSONDecodeError as exc:
             raise StoreError(f"{name}:{number}:{exc.colno}: not valid JSON: {exc.msg}") from None
+        except RecursionError:
+            raise StoreError(f"{name}:{number}: a value is nested too deeply (arrays or objects inside one another)") from None
     return out
 
 
