@@ -175,10 +175,19 @@ def _touch(stamp_path: Path) -> None:
         pass
 
 
-def _build(data: bytes, store: Path, key: str) -> tuple[sqlite3.Connection, Header, Path | None]:
-    """Validate the store and index it as it is validated, a batch at a time: into a temporary
-    file in the cache folder when the cache is on and writable (saved for next time by `finish`),
-    else in memory. Returns the connection, the header, and the temporary file (or None)."""
+def _build(data: bytes, store: Path, st: os.stat_result | None) -> tuple[sqlite3.Connection, Header]:
+    """Validate the store's bytes and index them as they are validated, a batch at a time: into a
+    temporary file in the cache folder when the cache is on and writable (queued for `finish` to
+    save, stamped with `st`, the store's stat when `data` was read), else in memory."""
+    key = digest(data)
+    conn, header, tmp = _index_somewhere(data, store, key)
+    if tmp is not None and st is not None:
+        _PENDING.append((store, key, tmp, st))
+    return conn, header
+
+
+def _index_somewhere(data: bytes, store: Path, key: str) -> tuple[sqlite3.Connection, Header, Path | None]:
+    """The index of the store: in a temporary file in the cache folder (returned too), or in memory."""
     tmp: Path | None = None
     conn: sqlite3.Connection | None = None
     if enabled():
@@ -241,11 +250,7 @@ def open_engine(path: str | os.PathLike[str] | None = None) -> Engine:
                 return Engine(conn, header, rebuild=lambda: _rebuild(store), store_path=store)
     if data is None:
         data = read_bytes(store)
-    st_read = os.stat(store) if use_cache else None
-    key = digest(data)
-    conn, header, tmp = _build(data, store, key)
-    if tmp is not None and st_read is not None:
-        _PENDING.append((store, key, tmp, st_read))
+    conn, header = _build(data, store, os.stat(store) if use_cache else None)
     return Engine(conn, header, store_path=store)
 
 
@@ -261,9 +266,7 @@ def open_engine_on(store: Path, data: bytes) -> Engine:
         found = _open_cached_bytes(store, data)
         if found is not None:
             return Engine(found[0], found[1], store_path=store)
-    conn, header, tmp = _build(data, store, digest(data))
-    if tmp is not None:
-        _PENDING.append((store, digest(data), tmp, os.stat(store)))
+    conn, header = _build(data, store, os.stat(store))
     return Engine(conn, header, store_path=store)
 
 
@@ -278,11 +281,7 @@ def _open_cached_bytes(store: Path, data: bytes) -> tuple[sqlite3.Connection, He
 def _rebuild(store: Path) -> sqlite3.Connection:
     """A fresh index of the store, for an engine whose cached index turned out damaged."""
     data = read_bytes(store)
-    st_read = os.stat(store)
-    key = digest(data)
-    conn, _, tmp = _build(data, store, key)
-    if tmp is not None:
-        _PENDING.append((store, key, tmp, st_read))
+    conn, _ = _build(data, store, os.stat(store))
     return conn
 
 
@@ -345,6 +344,8 @@ def save(store: Path, key: str, tmp: Path, st: os.stat_result) -> bool:
     nothing was saved (no room, no rights, another writer)."""
     from filelock import FileLock, Timeout
 
+    from .outputs import fsync_quietly
+
     index, stamp_path, lock = paths(store)
     try:
         with FileLock(lock, timeout=0):
@@ -360,7 +361,7 @@ def save(store: Path, key: str, tmp: Path, st: os.stat_result) -> bool:
                 except FileNotFoundError:
                     pass
                 os.replace(tmp, index)
-                _fsync_folder(index.parent)
+                fsync_quietly(index.parent)
                 hashed = time.time_ns()
                 _write_json(
                     stamp_path,
@@ -388,19 +389,6 @@ def save(store: Path, key: str, tmp: Path, st: os.stat_result) -> bool:
     return True
 
 
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -426,8 +414,6 @@ def _clean_temporaries(folder: Path) -> None:
             pid = int(parts[1])
         except (IndexError, ValueError):
             pid = -1
-        if pid == os.getpid() and any(entry.path == str(p[2]) for p in _PENDING):
-            continue  # this run's own index, not yet saved
         if pid == os.getpid() or (pid > 0 and _alive(pid)):
             try:  # a live pid may be a reused one: a day-old temporary file is stale anyway
                 if time.time() - entry.stat().st_mtime < 86400:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import NotFoundError
-from .query import Filters, actor_key, search_key
+from .query import Filters, actor_key, encodable, search_key
 from .records import Header, Record
 
 if TYPE_CHECKING:
@@ -356,7 +356,7 @@ class Engine:
 
     def get(self, event_id: str) -> Record | None:
         """The event with this id, or None (a key lookup)."""
-        if not _encodable(event_id):
+        if not encodable(event_id):
             return None
         found = list(self._rows("SELECT d.json, d.crc FROM events e JOIN docs d ON d.pos = e.pos WHERE e.id = ?", (event_id,)))
         return Record(found[0][1]) if found else None
@@ -364,7 +364,7 @@ class Engine:
     def existing_ids(self, candidates: Iterable[str]) -> set[str]:
         """Which of these ids an event of the store has (a key lookup each)."""
         found: set[str] = set()
-        wanted = [c for c in dict.fromkeys(candidates) if _encodable(c)]
+        wanted = [c for c in dict.fromkeys(candidates) if encodable(c)]
         for k in range(0, len(wanted), 500):
             chunk = wanted[k : k + 500]
             found.update(row[0] for row in self._query(f"SELECT id FROM events WHERE id IN ({','.join('?' * len(chunk))})", chunk))
@@ -372,7 +372,7 @@ class Engine:
 
     def ids(self, prefix: str = "", limit: int | None = None) -> list[str]:
         """Ids starting with `prefix`, in timeline order."""
-        if not _encodable(prefix):
+        if not encodable(prefix):
             return []
         sql = f"SELECT e.id FROM {_ORDERED} WHERE substr(e.id, 1, ?) = ? ORDER BY t.ord"
         args: list[Any] = [len(prefix), prefix]
@@ -470,20 +470,12 @@ class Engine:
         return int(self._query("SELECT COUNT(*) FROM events")[0][0])
 
 
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def unknown_id(engine: Engine, event_id: str) -> NotFoundError:
     """The error for an id no event has, with the nearest ids."""
     import difflib
 
     close = engine.ids(event_id, limit=3)
-    if not close and _encodable(event_id):
+    if not close and encodable(event_id):
         close = difflib.get_close_matches(event_id, engine.ids(), n=3, cutoff=0.75)
     hint = f"; did you mean {' or '.join(close)}?" if close else "; `pcdip timeline` shows each event's id"
     return NotFoundError(f"no event has the id {event_id!r}{hint}")

@@ -72,9 +72,7 @@ def replace_file(target: Path, chunks: Iterable[str | bytes], error: type[PcdipE
     try:
         mode = target.stat().st_mode & 0o7777
     except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        mode = 0o666 & ~mask
+        mode = 0o666 & ~umask()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
     except OSError as exc:
@@ -93,16 +91,28 @@ def replace_file(target: Path, chunks: Iterable[str | bytes], error: type[PcdipE
     except BaseException:
         _unlink(tmp)
         raise
+    fsync_quietly(folder)
+
+
+def fsync_quietly(path: Path) -> None:
+    """fsync a file or a folder (so that a rename in it is durable) where the platform allows it."""
     try:
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # folders cannot be opened on every platform
         return
     try:
-        os.fsync(dir_fd)
+        os.fsync(fd)
     except OSError:
         pass
     finally:
-        os.close(dir_fd)
+        os.close(fd)
+
+
+def umask() -> int:
+    """The process's file-creation mask (read by setting it and setting it back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _unlink(path: str) -> None:

@@ -84,12 +84,17 @@ def search_key(texts: Sequence[str]) -> str:
     return _SEP.join(t.casefold() for t in texts)
 
 
-def _possible(needle: str) -> bool:
+def encodable(text: str) -> bool:
+    """Whether text can be stored at all (a lone surrogate, from a mis-decoded argument, cannot)."""
     try:
-        needle.encode("utf-8")
+        text.encode("utf-8")
     except UnicodeEncodeError:
         return False
-    return not _IMPOSSIBLE.search(needle)
+    return True
+
+
+def _possible(needle: str) -> bool:
+    return encodable(needle) and not _IMPOSSIBLE.search(needle)
 
 
 @dataclass(frozen=True)

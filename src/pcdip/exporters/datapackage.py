@@ -48,6 +48,7 @@ from typing import Any
 
 from .. import countries
 from ..errors import OutputError
+from ..outputs import fsync_quietly, umask
 from .csvfmt import row_text
 
 DESCRIPTOR = "datapackage.json"
@@ -450,25 +451,6 @@ def _reason(exc: OSError) -> str:
     return os_reason(exc)
 
 
-def _fsync(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # folders cannot be opened on every platform
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def write_folder(target: Path, files: Mapping[str, bytes], *, reading: Path | None = None) -> None:
     """Write `files` ({relative POSIX path: bytes}) as the folder `target`, whole or not at all.
 
@@ -485,7 +467,7 @@ def write_folder(target: Path, files: Mapping[str, bytes], *, reading: Path | No
     folder = target.parent
     old = previous_package(target) if target.is_dir() else None
     try:
-        mode = target.stat().st_mode & 0o7777 if target.is_dir() else 0o777 & ~_umask()
+        mode = target.stat().st_mode & 0o7777 if target.is_dir() else 0o777 & ~umask()
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=f".{os.getpid()}.tmp", dir=folder))
     except OSError as exc:
         raise OutputError(f"{target}: cannot write: {_reason(exc)}") from None
@@ -498,13 +480,13 @@ def write_folder(target: Path, files: Mapping[str, bytes], *, reading: Path | No
                 handle.flush()
                 os.fsync(handle.fileno())
         for sub in sorted({p.parent for p in (tmp.joinpath(*parts) for parts in plan.values())}, key=lambda p: -len(p.parts)):
-            _fsync(sub)
+            fsync_quietly(sub)
         os.chmod(tmp, mode)
         if old is None:
             _rename_into(tmp, target)
         else:
             _swap(tmp, target, old)
-        _fsync(folder)
+        fsync_quietly(folder)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise OutputError(f"{target}: cannot write: {_reason(exc)}; nothing was changed") from None
