@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pcdip import exporters
 from pcdip.models import Event, Store
@@ -518,6 +519,136 @@ def test_on_duplicate_skip_imports_the_rest(tmp_path: Path, store: Path) -> None
     r = invoke("import", str(path), "--on-duplicate", "skip")
     assert r.code == 0 and "imported 1 event" in r.err and "skipped 7 already in the store" in r.err
     assert [json.loads(line)["id"] for line in invoke("export", "-f", "ndjson").out.splitlines()].count("2026-01-extra") == 1
+
+
+def _ndjson_ids(text: str) -> list[str]:
+    return [json.loads(line)["id"] for line in text.splitlines()]
+
+
+def test_on_duplicate_replace_writes_each_changed_event_where_it_stands(tmp_path: Path, store: Path) -> None:
+    before = store.read_text("utf-8")
+    order = [e.id for e in load_store(store).events]
+    exported = [json.loads(line) for line in invoke("export", "-f", "ndjson").out.splitlines()]
+    changed = exported[2]
+    changed["title"] = "A corrected title"
+    changed["countries"] = ["FJ", "TO"]
+    path = tmp_path / "update.ndjson"
+    path.write_text("".join(json.dumps(e) + "\n" for e in exported) + json.dumps(_event_dict("2026-01-extra")) + "\n", "utf-8")
+    r = invoke("import", str(path), "--on-duplicate", "replace")
+    assert r.code == 0, r.err
+    assert r.err.startswith("imported 1 event into ") and "; replaced 1; 6 unchanged" in r.err
+    after = load_store(store)
+    assert [e.id for e in after.events] == order + ["2026-01-extra"]  # the changed one stays where it stood
+    got = next(e for e in after.events if e.id == changed["id"])
+    assert got.title == "A corrected title" and got.countries == ["FJ", "TO"]
+    # everything outside the replaced table is byte for byte as it was
+    first = before.index("[[events]]")
+    assert store.read_text("utf-8")[:first] == before[:first]
+    untouched = [e for e in load_store(store).events if e.id != changed["id"] and e.id != "2026-01-extra"]
+    assert [e.to_dict() for e in untouched] == [e.to_dict() for e in load_store(DATA / "mini.toml").events if e.id != changed["id"]]
+    assert invoke("validate").code == 0
+
+
+def test_on_duplicate_replace_keeps_the_comments_of_the_replaced_table(tmp_path: Path, store: Path) -> None:
+    text = store.read_text("utf-8")
+    target = load_store(store).events[1].id
+    head = text.index(f'id = "{target}"')
+    text = text[:head] + "# curator: check the date against the court record\n" + text[head:]
+    text = text.replace(f'id = "{target}"', f'id = "{target}"  # renamed once, see issue 4', 1)
+    store.write_text(text, "utf-8")
+    event = next(e for e in load_store(store).events if e.id == target).to_dict()
+    event["summary"] = "A corrected summary."
+    path = write_json(tmp_path, [event])
+    r = invoke("import", str(path), "--on-duplicate", "replace")
+    assert r.code == 0 and "replaced 1" in r.err, r.err
+    after = store.read_text("utf-8")
+    assert "# curator: check the date against the court record" in after and "# renamed once, see issue 4" in after
+    assert after.count("# A tiny store for the tests") == 1
+    assert next(e for e in load_store(store).events if e.id == target).summary == "A corrected summary."
+
+
+def test_on_duplicate_replace_is_all_or_nothing(tmp_path: Path, store: Path) -> None:
+    before = store.read_bytes()
+    events = [json.loads(line) for line in invoke("export", "-f", "ndjson").out.splitlines()]
+    events[0]["title"] = "Changed"
+    events[1]["themes"] = ["no-such-theme"]
+    r = invoke("import", str(write_json(tmp_path, events)), "--on-duplicate", "replace")
+    assert r.code == 1 and "no-such-theme" in r.err
+    assert store.read_bytes() == before
+
+
+def test_on_duplicate_replace_refuses_an_event_not_written_as_its_own_table(tmp_path: Path, store: Path) -> None:
+    """A store may declare its events as an inline array; they cannot be replaced one by one."""
+    import tomli_w
+
+    def toml_value(v: Any) -> str:
+        if isinstance(v, dict):
+            return "{ " + ", ".join(f"{k} = {toml_value(x)}" for k, x in v.items()) + " }"
+        if isinstance(v, list):
+            return "[" + ", ".join(toml_value(x) for x in v) + "]"
+        return json.dumps(v) if isinstance(v, str) else str(v).lower()
+
+    inline = tmp_path / "inline.toml"
+    document = tomllib.loads(store.read_text("utf-8"))
+    rest = tomli_w.dumps({k: v for k, v in document.items() if k != "events"})
+    inline.write_text(f"events = {toml_value(document['events'])}\n" + rest, "utf-8")
+    assert invoke("validate", "--store", str(inline)).code == 0
+    before = inline.read_bytes()
+    event = document["events"][0] | {"title": "Changed"}
+    r = invoke("import", str(write_json(tmp_path, [event])), "--on-duplicate", "replace", "--store", str(inline))
+    assert r.code == 1 and "cannot be replaced in place" in r.err and "Traceback" not in r.err
+    assert inline.read_bytes() == before
+
+
+def test_on_duplicate_replace_of_identical_events_writes_nothing(tmp_path: Path, store: Path) -> None:
+    before = store.read_bytes()
+    path = tmp_path / "same.ndjson"
+    path.write_text(invoke("export", "-f", "ndjson").out, "utf-8")
+    r = invoke("import", str(path), "--on-duplicate", "replace")
+    assert r.code == 0 and "imported 0 events" in r.err and "7 unchanged" in r.err and "replaced" not in r.err
+    assert store.read_bytes() == before
+
+
+def test_an_unknown_on_duplicate_is_a_usage_error(store: Path) -> None:
+    r = invoke("import", str(DATA / "mini.toml"), "--on-duplicate", "merge")
+    assert r.code == 2 and "choose error, skip or replace" in r.err
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(events=event_lists(max_size=5), data=st.data())
+def test_replace_in_place_round_trips(tmp_path: Path, events: list[Event], data: st.DataObject) -> None:
+    """Whatever events a store holds and whichever of them a batch changes, the store afterwards
+    reads back as the old events with the changed ones substituted, in the old order, with every
+    comment of the old file still there."""
+    from pcdip.store import append_events, init_store
+
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(dir=tmp_path)) / "events.toml"
+    init_store(path, load_store(DATA / "mini.toml"))
+    if events:
+        append_events(path, events)
+    text = path.read_text("utf-8")
+    # a curator's comments: before, inside and after each table
+    lines = text.splitlines()
+    commented = []
+    for k, line in enumerate(lines):
+        if line == "[[events]]":
+            commented.append(f"# before table {k}")
+        commented.append(line)
+        if line.startswith("id = "):
+            commented.append(f"# inside table {k}")
+    commented.append("# the end")
+    path.write_text("\n".join(commented) + "\n", "utf-8")
+    comments = [line for line in commented if line.startswith("# ")]
+    chosen = data.draw(st.lists(st.sampled_from(events), unique_by=lambda e: e.id) if events else st.just([]))
+    changed = {e.id: e.model_copy(update={"title": f"{e.title} (revised)"[:300]}) for e in chosen}
+    result = append_events(path, list(changed.values()), on_duplicate="replace")
+    assert sorted(result.replaced) == sorted(changed) and result.added == []
+    after = load_store(path)
+    assert [e.to_dict() for e in after.events] == [changed.get(e.id, e).to_dict() for e in events]
+    kept = [line for line in path.read_text("utf-8").splitlines() if line.startswith("# ")]
+    assert sorted(kept) == sorted(comments)
 
 
 def test_a_killed_writers_temporary_file_is_removed_by_the_next(tmp_path: Path, store: Path) -> None:

@@ -363,11 +363,15 @@ class Engine:
 
     def existing_ids(self, candidates: Iterable[str]) -> set[str]:
         """Which of these ids an event of the store has (a key lookup each)."""
-        found: set[str] = set()
-        wanted = [c for c in dict.fromkeys(candidates) if encodable(c)]
+        return set(self.positions(candidates))
+
+    def positions(self, event_ids: Iterable[str]) -> dict[str, int]:
+        """Where each of these ids stands in the store file (0 for its first event), for those it has."""
+        found: dict[str, int] = {}
+        wanted = [c for c in dict.fromkeys(event_ids) if encodable(c)]
         for k in range(0, len(wanted), 500):
             chunk = wanted[k : k + 500]
-            found.update(row[0] for row in self._query(f"SELECT id FROM events WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+            found.update((row[0], int(row[1])) for row in self._query(f"SELECT id, pos FROM events WHERE id IN ({','.join('?' * len(chunk))})", chunk))
         return found
 
     def ids(self, prefix: str = "", limit: int | None = None) -> list[str]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 import re
 import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -134,7 +135,18 @@ def event_lines(data: bytes) -> list[int]:
 
 def scan_event_lines(text: str) -> list[int]:
     """`event_lines` without toml-rs: a scan that knows TOML's strings and comments."""
-    lines: list[int] = []
+    return [line for kind, line, _ in _toml_marks(text) if kind == "events"]
+
+
+def toml_comments(text: str) -> list[str]:
+    """The comments of a TOML text (from `#` to the end of its line), in order; a `#` inside a
+    string is not one."""
+    return [value for kind, _, value in _toml_marks(text) if kind == "comment"]
+
+
+def _toml_marks(text: str) -> Iterator[tuple[str, int, str]]:
+    """("events", line, "") for each `[[events]]` header and ("comment", line, text) for each
+    comment of a TOML text, in order: a scan that skips strings, basic, literal and multi-line."""
     i, n, line, line_start = 0, len(text), 1, True
     while i < n:
         c = text[i]
@@ -146,12 +158,14 @@ def scan_event_lines(text: str) -> list[int]:
             continue
         if c == "#":
             j = text.find("\n", i)
-            i = n if j < 0 else j
+            j = n if j < 0 else j
+            yield "comment", line, text[i:j].rstrip("\r")
+            i = j
             continue
         if line_start and text.startswith("[[", i):
             j = text.find("]]", i)
             if j > 0 and text[i + 2 : j].strip() in ("events", '"events"', "'events'"):
-                lines.append(line)
+                yield "events", line, ""
             line_start = False
             i = i + 2 if j < 0 else j + 2
             continue
@@ -162,7 +176,7 @@ def scan_event_lines(text: str) -> list[int]:
                 while True:
                     j = text.find(quote, j)
                     if j < 0:
-                        return lines  # unterminated: the parser reports it
+                        return  # unterminated: the parser reports it
                     if quote == "'''" or _unescaped(text, j):
                         break
                     j += 1
@@ -179,7 +193,6 @@ def scan_event_lines(text: str) -> list[int]:
                 i = j + 1
             else:
                 i += 1
-    return lines
 
 
 def _unescaped(text: str, j: int) -> bool:
@@ -350,8 +363,8 @@ def validate_raw(
 
     checked: list[Any] = events if sink is None else summaries
     invalid_ids = set(raw_ids) - {e.id for e in checked}
-    for j, event_id, field, message in check_events(checked, themes, present_ids=invalid_ids):
-        problems.append(Problem(path, line_of(positions[j]), event_id, field, message))
+    for j, event_id, name, message in check_events(checked, themes, present_ids=invalid_ids):
+        problems.append(Problem(path, line_of(positions[j]), event_id, name, message))
 
     if problems:
         problems.sort(key=lambda p: p.line or 0)  # stable: file order, then the order found
@@ -527,30 +540,40 @@ def write_target(path: Path) -> Path:
         raise StoreError(f"{path}: is a link that leads nowhere (or in a loop); point --store at the store itself") from None
 
 
+DUPLICATE_CHOICES = ("error", "skip", "replace")
+
+
 @dataclass(frozen=True)
 class AppendResult:
-    """What an append did: the events added and the ids skipped as duplicates."""
+    """What an append did: the ids added, skipped as duplicates, replaced, and found unchanged
+    (a duplicate identical to the stored event, with on_duplicate="replace")."""
 
     added: list[str]
     skipped: list[str]
     dropped_links: int = 0
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
 
 
 def append_events(path: str | os.PathLike[str] | None, events: list[Event], *, on_duplicate: str = "error", outside_links: str = "error") -> AppendResult:
-    """Append events to a store, all or nothing.
+    """Add events to a store, all or nothing.
 
     Only what is new is checked against the store's index (which exists only for a valid store):
-    ids unique, themes declared, `related` ids resolvable. With on_duplicate="skip", events whose
-    id is already in the store are left out (and reported) instead of rejecting the batch. The new
-    events are written with tomli-w after the store's own bytes, which stay as they were; the
-    appended text must parse on its own to exactly the new events before the store is replaced
-    (atomically, under the store's lock). Refuses (ValidationError listing every problem, store
-    untouched) an invalid store or batch, and the store installed with pcdip.
+    ids unique, themes declared, `related` ids resolvable. An event whose id the store already
+    has is, by `on_duplicate`: "error", a problem that rejects the batch; "skip", left out (and
+    reported); "replace", written over the stored one in place (its `[[events]]` table, where it
+    stands; the comments inside it are kept just above), unless it is identical (reported as
+    unchanged). New events are written with tomli-w after the store's own bytes, which stay as
+    they were; every written table must parse on its own to exactly its event before the store is
+    replaced (atomically, under the store's lock). With outside_links="drop", `related` links to
+    events in neither the store nor the batch are left out and counted (a filtered export's).
+    Refuses (ValidationError listing every problem, store untouched) an invalid store or batch,
+    and the store installed with pcdip.
     """
     from .models import check_events
 
-    if on_duplicate not in ("error", "skip"):
-        raise ValueError(f"on_duplicate must be 'error' or 'skip', not {on_duplicate!r}")
+    if on_duplicate not in DUPLICATE_CHOICES:
+        raise ValueError(f"on_duplicate must be one of {', '.join(DUPLICATE_CHOICES)}, not {on_duplicate!r}")
     where = locate(path)
     target = write_target(where)
     if target.resolve() == _packaged_store():
@@ -570,53 +593,140 @@ def append_events(path: str | os.PathLike[str] | None, events: list[Event], *, o
                 f"{where}: the store is not valid, so nothing was written; fix it first ({len(exc.details)} problems):", details=exc.details
             ) from None
         existing = engine.existing_ids([e.id for e in events])
-        skipped = [e.id for e in events if e.id in existing] if on_duplicate == "skip" else []
-        new = [e for e in events if e.id not in existing] if on_duplicate == "skip" else events
-        related = {r for e in new for r in e.related}
+        skipped: list[str] = []
+        unchanged: list[str] = []
+        replacing: list[Event] = []
+        new = events
+        if on_duplicate == "skip":
+            skipped = [e.id for e in events if e.id in existing]
+            new = [e for e in events if e.id not in existing]
+        elif on_duplicate == "replace":
+            from .engine import dumps
+
+            new, stored = [], {}
+            for e in events:
+                if e.id not in existing:
+                    new.append(e)
+                    continue
+                if e.id not in stored:
+                    record = engine.get(e.id)
+                    stored[e.id] = record.to_dict() if record is not None else None
+                if json.loads(dumps(e.to_dict())) == stored[e.id]:
+                    unchanged.append(e.id)
+                else:
+                    replacing.append(e)
+        related = {r for e in new + replacing for r in e.related}
         known = existing | engine.existing_ids(sorted(related))
         dropped = 0
         if outside_links == "drop":  # links to events neither in the store nor in the batch (a filtered export's)
-            present = known | {e.id for e in new}
-            kept_new = []
-            for e in new:
-                kept = [r for r in e.related if r in present]
-                dropped += len(e.related) - len(kept)
-                kept_new.append(e if len(kept) == len(e.related) else e.model_copy(update={"related": kept}))
-            new = kept_new
+            present = known | {e.id for e in new + replacing}
+            new, replacing = (_drop_links(group, present) for group in (new, replacing))
+            dropped = sum(n for _, n in new + replacing)
+            new, replacing = [e for e, _ in new], [e for e, _ in replacing]
         from .models import Theme
 
         themes = [Theme.model_validate(t.to_dict()) for t in engine.header.themes]
-        batch = check_events(new, themes, known_ids=known)
+        ids_replaced = {e.id for e in replacing}
+        batch = check_events(new + replacing, themes, known_ids=known - ids_replaced)
         if batch:
             raise ValidationError(
                 f"{where}: nothing was written: {len(batch)} problem{'s' if len(batch) != 1 else ''} in the new events:",
-                details=[f"event {event_id!r}: {field}: {message}" for _, event_id, field, message in batch],
+                details=[f"event {event_id!r}: {name}: {message}" for _, event_id, name, message in batch],
             )
-        if not new:
-            return AppendResult([], skipped, dropped)
-        separator = b"" if not data or data.endswith(b"\n\n") else (b"\n" if data.endswith(b"\n") else b"\n\n")
-        appended = render_events(new)
-        _check_appended(target, data, appended, new, len(engine))
-        atomic_write(target, data + separator + appended)
-        return AppendResult([e.id for e in new], skipped, dropped)
+        result = AppendResult([e.id for e in new], skipped, dropped, [e.id for e in replacing], unchanged)
+        if not new and not replacing:
+            return result
+        count = len(engine)
+        if replacing:
+            data = _replace_in_place(target, data, engine, replacing)
+        if new:
+            separator = b"" if not data or data.endswith(b"\n\n") else (b"\n" if data.endswith(b"\n") else b"\n\n")
+            appended = render_events(new)
+            _check_written(target, appended, new)
+            _check_header_count(target, data, appended, new, count)
+            data = data + separator + appended
+        atomic_write(target, data)
+        return result
 
 
-def _check_appended(where: Path, data: bytes, appended: bytes, new: list[Event], count: int) -> None:
-    """Verify what is about to be written: the appended text parses on its own to exactly the new
-    events, and the store declares its events as `[[events]]` tables, so that appending more of
-    them extends the same array. (A store that declares them otherwise is parsed whole, appended
-    text included, and validated: slower, never wrong.)"""
+def _drop_links(events: list[Event], present: set[str]) -> list[tuple[Event, int]]:
+    """Each event without its `related` links to ids not in `present`, and how many it lost."""
+    out = []
+    for e in events:
+        kept = [r for r in e.related if r in present]
+        out.append((e if len(kept) == len(e.related) else e.model_copy(update={"related": kept}), len(e.related) - len(kept)))
+    return out
+
+
+def _replace_in_place(where: Path, data: bytes, engine: Any, replacing: list[Event]) -> bytes:
+    """The store's bytes with the `[[events]]` table of each of these events (by id) written anew
+    where it stands. A table is the text from its header to its last value: the blank lines and
+    comments after it belong to what follows. Before anything is changed, each old table must
+    parse on its own to exactly the stored event (so the bounds are right), and each new one to
+    exactly its event; the comments of an old table are kept, just above the new one."""
+    from .engine import dumps
+    from .models import Event
+
+    starts = [m.start() for m in _EVENT_HEADER.finditer(data)]
+    if len(starts) != len(engine):
+        offsets = [0, *(m.end() for m in re.finditer(rb"\n", data))]
+        starts = [offsets[line - 1] for line in event_lines(data)]
+    positions = engine.positions([e.id for e in replacing])
+    edits: list[tuple[int, int, bytes]] = []
+    for event in replacing:
+        pos = positions[event.id]
+        start = starts[pos]
+        end = starts[pos + 1] if pos + 1 < len(starts) else len(data)
+        old = _table_text(data[start:end])
+        record = engine.get(event.id)
+        try:
+            back = toml_loads(old.decode("utf-8"), where)
+            same = set(back) == {"events"} and len(back["events"]) == 1
+            same = same and record is not None and json.loads(dumps(Event.model_validate(back["events"][0]).to_dict())) == record.to_dict()
+        except Exception:
+            same = False
+        if not same:
+            raise StoreError(
+                f"{where}: event {event.id!r} is not written as one [[events]] table of its own, so it cannot be replaced "
+                "in place and nothing was written; edit it by hand, or import with --on-duplicate skip"
+            )
+        table = render_events([event])
+        _check_written(where, table, [event])
+        comments = "".join(f"{c}\n" for c in toml_comments(old.decode("utf-8")))
+        edits.append((start, start + len(old), comments.encode("utf-8") + table.rstrip(b"\n") + b"\n"))
+    for start, stop, text in sorted(edits, reverse=True):
+        data = data[:start] + text + data[stop:]
+    return data
+
+
+def _table_text(block: bytes) -> bytes:
+    """A `[[events]]` table's text: `block` (from its header to the next) without the blank and
+    comment-only lines at its end."""
+    lines = block.splitlines(keepends=True)
+    while len(lines) > 1 and (not lines[-1].strip() or lines[-1].lstrip().startswith(b"#")):
+        lines.pop()
+    return b"".join(lines)
+
+
+def _check_written(where: Path, text: bytes, events: list[Event]) -> None:
+    """Verify TOML about to be written: it parses on its own to exactly these events."""
     from pydantic import TypeAdapter
 
     from .models import Event
 
     try:
-        back = toml_loads(appended.decode("utf-8"), where)
+        back = toml_loads(text.decode("utf-8"), where)
         written = TypeAdapter(list[Event]).validate_python(back.get("events", []))
     except Exception as exc:
         raise StoreError(f"{where}: the new events would not read back as written, so nothing was written ({exc})") from None
-    if set(back) != {"events"} or [e.to_dict() for e in written] != [e.to_dict() for e in new]:
+    if set(back) != {"events"} or [e.to_dict() for e in written] != [e.to_dict() for e in events]:
         raise StoreError(f"{where}: the new events would not read back as written, so nothing was written")
+
+
+def _check_header_count(where: Path, data: bytes, appended: bytes, new: list[Event], count: int) -> None:
+    """The store declares its events as `[[events]]` tables, so that appending more of them
+    extends the same array. (A store that declares them otherwise is parsed whole, appended text
+    included, and validated: slower, never wrong.)"""
     if len(_EVENT_HEADER.findall(data)) != count:
         whole = data + b"\n" + appended
         store, problems = validate_raw(parse_toml(whole, where), where, whole)

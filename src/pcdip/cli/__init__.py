@@ -54,7 +54,7 @@ METAVARS = {
     "--id": "ID",
     "--related": "ID",
     "--style": "STYLE",
-    "--on-duplicate": "error|skip",
+    "--on-duplicate": "error|skip|replace",
     "--source-url": "URL",
     "--release": "VERSION",
     "--url": "URL",

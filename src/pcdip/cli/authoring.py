@@ -299,20 +299,27 @@ def import_(
         Optional[str], typer.Option("--format", "-f", help="json, ndjson, csv, tsv or toml (default: from the file's extension; needed for stdin).")
     ] = None,
     on_duplicate: Annotated[
-        str, typer.Option("--on-duplicate", help="An event whose id the store already has: error (reject the batch) or skip it.")
+        str,
+        typer.Option(
+            "--on-duplicate",
+            help="An event whose id the store already has: error (reject the batch), skip it, or replace the stored one where it stands.",
+        ),
     ] = "error",
     store: StoreOpt = None,
 ) -> None:
     """Add the events of a file, all or nothing: one problem rejects the whole batch and leaves the store as it was.
 
-    With --on-duplicate skip, events already in the store (by id) are left out and counted, so a
-    colleague's updated export can be imported again.
+    With --on-duplicate skip, events already in the store (by id) are left out and counted; with
+    --on-duplicate replace, each is written over the stored one where it stands (comments inside
+    it are kept just above it), and identical ones are counted as unchanged. So a colleague's
+    updated export can be imported again. A summary of what was added, replaced, unchanged and
+    skipped goes to standard error.
 
     Example: pcdip export -f csv -c Fiji | pcdip import - --format csv --store fiji.toml
     """
     from ..errors import StoreError
     from ..importers import detect_format, parse_events
-    from ..store import append_events, locate
+    from ..store import DUPLICATE_CHOICES, append_events, locate
 
     if file == "-":
         if not fmt:
@@ -328,15 +335,27 @@ def import_(
             raise StoreError(f"{file}: no such file") from None
         except OSError as exc:
             raise StoreError(f"{file}: cannot read: {exc.strerror or exc}") from None
-    if on_duplicate not in ("error", "skip"):
-        raise UsageError(f"--on-duplicate {on_duplicate}: choose error or skip")
+    if on_duplicate not in DUPLICATE_CHOICES:
+        raise UsageError(f"--on-duplicate {on_duplicate}: choose {', '.join(DUPLICATE_CHOICES[:-1])} or {DUPLICATE_CHOICES[-1]}")
     events = parse_events(text, kind, name)
     result = append_events(store, events, on_duplicate=on_duplicate, outside_links="drop")
-    n = len(result.added)
-    skipped = f"; skipped {len(result.skipped)} already in the store" if result.skipped else ""
+    sys.stderr.write(import_summary(result, locate(store)) + "\n")
+
+
+def import_summary(result: Any, where: Path) -> str:
+    """One line: what an import did (added, replaced, unchanged, skipped, links left out)."""
+    added = len(result.added)
+    parts = [f"imported {added} event{'s' if added != 1 else ''} into {where}"]
+    if result.replaced:
+        parts.append(f"replaced {len(result.replaced)}")
+    if result.unchanged:
+        parts.append(f"{len(result.unchanged)} unchanged")
+    if result.skipped:
+        parts.append(f"skipped {len(result.skipped)} already in the store")
     if result.dropped_links:
-        skipped += f"; left out {result.dropped_links} related link{'s' if result.dropped_links != 1 else ''} to events in neither the store nor the file"
-    sys.stderr.write(f"imported {n} event{'s' if n != 1 else ''} into {locate(store)}{skipped}\n")
+        links = result.dropped_links
+        parts.append(f"left out {links} related link{'s' if links != 1 else ''} to events in neither the store nor the file")
+    return "; ".join(parts)
 
 
 def _decode(data: bytes, name: str) -> str:
