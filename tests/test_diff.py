@@ -234,7 +234,7 @@ def test_cli_errors(pair: tuple[Path, Path], tmp_path: Path) -> None:
     old, _ = pair
     missing = invoke("diff", str(old), str(tmp_path / "nope.toml"))
     assert (missing.code, missing.out) == (1, "")
-    assert missing.err == f"pcdip: error: {tmp_path / 'nope.toml'}: no such store; pass --store PATH or set PCDIP_STORE\n"
+    assert missing.err == f"pcdip: error: {tmp_path / 'nope.toml'}: no such file (give a store file, or REV:PATH for one in git's history)\n"
     broken = invoke("diff", str(DATA / "broken-events.toml"), str(old))
     assert broken.code == 1 and broken.err.startswith("pcdip: error: ") and broken.out == ""
     bad = invoke("diff", str(old), str(old), "--format", "csv")
@@ -244,7 +244,8 @@ def test_cli_errors(pair: tuple[Path, Path], tmp_path: Path) -> None:
 
 def test_cli_help_has_an_example() -> None:
     r = invoke("diff", "--help")
-    assert r.code == 0 and "Example: pcdip diff" in r.out and "Exit 0 whether or not the stores differ" in r.out
+    text = " ".join(r.out.split())
+    assert r.code == 0 and "Example: pcdip diff" in text and "Exit 0 whether or not the stores differ" in text and "REV:PATH" in text
 
 
 def test_rich_view_shows_store_text_as_data(pair: tuple[Path, Path], tmp_path: Path) -> None:
@@ -328,3 +329,33 @@ def test_cli_against_release_0_1_4(release_014: Path, bundled: Path) -> None:
     assert table.code == 0
     assert sum(line.startswith("  + ") for line in table.out.splitlines()) == counts["added"]
     assert sum(line.startswith("  ~ ") for line in table.out.splitlines()) == counts["changed"]
+
+
+def test_a_side_can_be_a_git_revision(pair: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`REV:PATH` reads the store as git holds it, so a release can be compared without checking it out."""
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("needs git")
+    old, new = pair
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    monkeypatch.chdir(repo)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+
+    def run(*args: str) -> None:
+        subprocess.run([git, *args], check=True, capture_output=True)
+
+    run("init", "-q")
+    shutil.copy(old, repo / "events.toml")
+    run("add", "events.toml")
+    run("commit", "-qm", "old")
+    shutil.copy(new, repo / "events.toml")
+    from_git = invoke("diff", "HEAD:events.toml", "events.toml", "--format", "json")
+    from_files = invoke("diff", str(old), str(new), "--format", "json")
+    assert from_git.code == 0, from_git.err
+    assert json.loads(from_git.out)["events"] == json.loads(from_files.out)["events"]
+    assert json.loads(from_git.out)["counts"]["changed"] > 0
+    bad = invoke("diff", "nosuchrev:events.toml", "events.toml")
+    assert bad.code == 1 and bad.err.startswith("pcdip: error: nosuchrev:events.toml: no such file, and git cannot read it") and "Traceback" not in bad.err

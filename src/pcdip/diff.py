@@ -15,10 +15,14 @@ returns a `Diff`, with `to_dict()` (JSON) and `to_markdown()` (a changelog). No 
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
+from .errors import StoreError
 from .fields import EVENT_FIELDS
 
 if TYPE_CHECKING:
@@ -338,8 +342,42 @@ def diff_stores(old: StoreLike, new: StoreLike, *, old_name: str = "old", new_na
 
 
 def diff_files(old: Any, new: Any) -> Diff:
-    """The differences between two store files, read through the query engine (paths; StoreError or
-    ValidationError when one is unreadable or invalid)."""
+    """The differences between two stores, read through the query engine. Each is a store file,
+    or `REV:PATH`, a store as git holds it at a revision (a commit, tag or branch, as `git show`
+    reads it). StoreError or ValidationError when one is unreadable or invalid."""
+    return diff_stores(open_side(old), open_side(new), old_name=str(old), new_name=str(new))
+
+
+_REVISION = re.compile(r"^(?P<rev>[^:\s]{2,}):(?P<path>[^:].*)$")  # not a Windows drive (C:\...)
+
+
+def open_side(spec: str | os.PathLike[str]) -> Engine:
+    """The engine over one side of a diff: a store file, or `REV:PATH` read from git."""
     from .cache import open_engine
 
-    return diff_stores(open_engine(old), open_engine(new), old_name=str(old), new_name=str(new))
+    text = os.fspath(spec)
+    match = _REVISION.match(text)
+    if Path(text).exists():
+        return open_engine(text)
+    if match is None:
+        raise StoreError(f"{text}: no such file (give a store file, or REV:PATH for one in git's history)")
+    from .query import engine_of
+    from .store import parse_store
+
+    return engine_of(parse_store(git_show(match["rev"], match["path"]), Path(text)))
+
+
+def git_show(rev: str, path: str) -> bytes:
+    """A file as git holds it at a revision, read in the current folder's repository."""
+    import subprocess
+
+    if rev.startswith("-"):
+        raise StoreError(f"{rev}:{path}: a revision cannot start with '-'")
+    try:
+        done = subprocess.run(["git", "show", f"{rev}:{path}"], capture_output=True, check=False)
+    except OSError:
+        raise StoreError(f"{rev}:{path}: no such file, and git is not installed to read it as REV:PATH") from None
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise StoreError(f"{rev}:{path}: no such file, and git cannot read it as REV:PATH ({reason[-1] if reason else 'git failed'})")
+    return done.stdout

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -23,23 +22,24 @@ FORMATS = ("table", "json", "md")
 
 @app.command()
 def diff(
-    old: Annotated[Path, typer.Argument(metavar="OLD", help="The older store file.", show_default=False)],
-    new: Annotated[Path, typer.Argument(metavar="NEW", help="The newer store file.", show_default=False)],
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The older store: a file, or REV:PATH as git holds it.", show_default=False)],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="The newer store: a file, or REV:PATH as git holds it.", show_default=False)],
     fmt: Annotated[str, typer.Option("--format", "-f", help="table (plain text when piped), json or md (a Markdown changelog).")] = "table",
 ) -> None:
     """What changed between two stores: events added, removed and changed (field by field), and themes.
 
-    Events and themes are matched by id; an event whose id changed shows as one removed and one
-    added. Exit 0 whether or not the stores differ (1 when one cannot be read or is invalid).
+    Each store is a file, or REV:PATH: the file as git holds it at a revision (a commit, tag or
+    branch), read in the current folder's repository. Events and themes are matched by id; an
+    event whose id changed shows as one removed and one added. Exit 0 whether or not the stores
+    differ (1 when one cannot be read or is invalid).
 
-    Example: pcdip diff old/events.toml data/events.toml --format md > CHANGES.md
+    Example: pcdip diff HEAD~5:data/events.toml data/events.toml --format md > CHANGES.md
     """
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt}: choose one of {', '.join(FORMATS)}")
-    from ..cache import open_engine
-    from ..diff import diff_stores
+    from ..diff import diff_files
 
-    result = diff_stores(open_engine(old), open_engine(new), old_name=str(old), new_name=str(new))
+    result = diff_files(old, new)
     if fmt == "json":
         from ..exporters.jsonfmt import dumps
 
