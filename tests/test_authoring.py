@@ -538,7 +538,7 @@ def test_on_duplicate_replace_writes_each_changed_event_where_it_stands(tmp_path
     assert r.code == 0, r.err
     assert r.err.startswith("imported 1 event into ") and "; replaced 1; 6 unchanged" in r.err
     after = load_store(store)
-    assert [e.id for e in after.events] == order + ["2026-01-extra"]  # the changed one stays where it stood
+    assert [e.id for e in after.events] == [*order, "2026-01-extra"]  # the changed one stays where it stood
     got = next(e for e in after.events if e.id == changed["id"])
     assert got.title == "A corrected title" and got.countries == ["FJ", "TO"]
     # everything outside the replaced table is byte for byte as it was
@@ -620,9 +620,9 @@ def test_replace_in_place_round_trips(tmp_path: Path, events: list[Event], data:
     """Whatever events a store holds and whichever of them a batch changes, the store afterwards
     reads back as the old events with the changed ones substituted, in the old order, with every
     comment of the old file still there."""
-    from pcdip.store import append_events, init_store
-
     import tempfile
+
+    from pcdip.store import append_events, init_store
 
     path = Path(tempfile.mkdtemp(dir=tmp_path)) / "events.toml"
     init_store(path, load_store(DATA / "mini.toml"))

@@ -581,6 +581,8 @@ def append_events(path: str | os.PathLike[str] | None, events: list[Event], *, o
             f"{where} is the store installed with pcdip and is replaced on upgrade; "
             "create your own with `pcdip init PATH` and pass --store PATH (or set PCDIP_STORE)"
         )
+    if not target.exists() and not target.is_symlink() and target.parent.is_dir():
+        raise StoreError(f"{where}: no such store; create it first with `pcdip init {where}` (or pass another --store)")
     with locked(target):
         remove_stale_temporaries(target)
         data = read_bytes(target)
