@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pcdip import __version__
 from pcdip.cli import app
@@ -365,7 +367,7 @@ def test_shell_completion_of_countries_themes_and_regions(words: str, expected: 
     from typer.testing import CliRunner
 
     result = CliRunner().invoke(app, [], env=env, prog_name="pcdip")
-    assert expected in result.stdout.splitlines()
+    assert expected.replace(" ", "\\ ") in result.stdout.splitlines()  # as bash must insert it
 
 
 @pytest.mark.parametrize("width", [80, 200])
@@ -442,6 +444,15 @@ def test_typer_internals_pcdip_relies_on() -> None:
     assert all(hasattr(c, "name") and hasattr(c, "callback") for c in the_app.registered_commands)  # app_for's shortcut
     r = invoke("timeline", "--bogus")  # a usage error: a TyperException with exit_code, ctx and format_message()
     assert r.code == 2 and "No such option" in r.err
+    # shell completion: classes registered by shell name, each formatting one item per line
+    from typer._click.shell_completion import CompletionItem, get_completion_class
+    from typer._completion_classes import BashComplete, PowerShellComplete
+
+    _compat.quote_completions(lambda v: f"<{v}>", lambda v: f"[{v}]")
+    bash, powershell = get_completion_class("bash"), get_completion_class("pwsh")
+    assert bash is not None and issubclass(bash, BashComplete) and powershell is not None and issubclass(powershell, PowerShellComplete)
+    assert bash(group, {}, "pcdip", "_PCDIP_COMPLETE").format_completion(CompletionItem("a b")) == "<a b>"
+    assert powershell(group, {}, "pcdip", "_PCDIP_COMPLETE").format_completion(CompletionItem("a b")).startswith("[a b]")
 
 
 # --- export -o: never over the store, whole or not at all -------------------------------------
@@ -490,3 +501,14 @@ def test_a_failed_export_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest
     assert r.code == 1 and "no space left on the device" in r.err and "nothing was changed" in r.err
     assert target.read_text() == "the old export\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), min_size=1))
+def test_completions_are_quoted_so_the_shell_reads_them_back_whole(value: str) -> None:
+    import shlex
+
+    from pcdip.cli import bash_quoted, powershell_quoted
+
+    assert shlex.split(bash_quoted(value)) == [value]
+    quoted = powershell_quoted(value)
+    assert quoted == value or (quoted.startswith("'") and quoted.endswith("'") and quoted[1:-1].replace("''", "'") == value)

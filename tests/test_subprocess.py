@@ -134,3 +134,56 @@ def test_single_command_fast_path_keeps_help_and_errors() -> None:
     assert sub.returncode == 0 and "--from" in sub.stdout and "Example" in sub.stdout
     wrong = run("timelime")
     assert wrong.returncode == 2 and "No such command" in wrong.stderr
+
+
+# --- shell completion in a real bash ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "completed"),
+    [
+        (["timeline", "-c", "Solom"], "Solomon Islands"),
+        (["timeline", "-c", "United\\ K"], "United Kingdom"),
+        (["timeline", "-c", "'United K"], "United Kingdom"),
+        (["timeline", "--region", "Pacific\\ I"], "Pacific Islands"),
+        (["country", "Papua"], "Papua New Guinea"),
+    ],
+)
+def test_bash_completion_inserts_a_value_the_shell_reads_as_one_word(typed: list[str], completed: str, tmp_path: Path) -> None:
+    """Source the script `--show-completion` prints, press Tab (call its function), put the reply
+    in the command line as bash would, and run that line: the value arrives as one argument."""
+    import shutil
+
+    if shutil.which("bash") is None:
+        pytest.skip("needs bash")
+    env = {**os.environ, "SHELL": "/bin/bash", "PATH": f"{Path(PCDIP).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("PCDIP_STORE", None)
+    script = subprocess.run([PCDIP, "--show-completion", "bash"], capture_output=True, text=True, env=env, timeout=60)
+    assert script.returncode == 0 and "_pcdip_completion" in script.stdout
+    import shlex
+
+    words = " ".join(shlex.quote(w) for w in ["pcdip", *typed])  # COMP_WORDS holds the words as typed, quotes and all
+    session = f"""
+{script.stdout}
+COMP_WORDS=({words})
+COMP_CWORD={len(typed)}
+_pcdip_completion pcdip
+printf '%s\\n' "${{COMPREPLY[@]}}" > replies
+line="pcdip {" ".join(typed[:-1])} ${{COMPREPLY[0]}}"
+eval "set -- $line"
+printf '%s\\0' "$@" > argv
+eval "$line {"-n 1 " if typed[0] == "timeline" else ""}--format json" > answer
+"""
+    done = subprocess.run(["bash", "-c", session], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    replies = (tmp_path / "replies").read_text().splitlines()
+    assert replies, "no completion offered"
+    argv = (tmp_path / "argv").read_text().split("\0")[:-1]
+    assert argv[-1] == completed, (replies, argv)  # one word, unescaped by the shell
+    import json
+
+    answer = json.loads((tmp_path / "answer").read_text())
+    if typed[0] == "country":
+        assert answer["country"]["name"] == completed
+    else:
+        assert isinstance(answer, list) and len(answer) == 1

@@ -93,6 +93,8 @@ class PcdipGroup(TyperGroup):
         from . import _compat
 
         _name_metavars(self)
+        if os.environ.get("_PCDIP_COMPLETE"):
+            _compat.quote_completions(bash_quoted, powershell_quoted)
         code: int
         try:
             rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False, **extra)
@@ -170,6 +172,22 @@ def _root(
 # --- shared options --------------------------------------------------------------------------
 
 
+def bash_quoted(value: str) -> str:
+    """A value as bash must read it back as one word: each character the shell would act on
+    (space, quote, `$`, `;`, `&`, `(`...) escaped with a backslash."""
+    import re
+
+    return re.sub(r"([^\w@%+=:,./-])", r"\\\1", value)
+
+
+def powershell_quoted(value: str) -> str:
+    """A value as PowerShell must read it back as one argument: single-quoted when it holds
+    anything but plain characters, a `'` inside doubled."""
+    import re
+
+    return value if re.fullmatch(r"[\w@%+=:,./-]*", value) else "'" + value.replace("'", "''") + "'"
+
+
 def complete_country(incomplete: str) -> list[str]:
     """Country names for shell completion (names of every ISO country, matched by prefix)."""
     from ..countries import COUNTRIES
@@ -203,7 +221,8 @@ def complete_event_id(incomplete: str) -> list[str]:
 def complete_region(incomplete: str) -> list[str]:
     from ..countries import region_names
 
-    return [r for r in region_names() if r.casefold().startswith(incomplete.casefold())]
+    prefix = incomplete.casefold()
+    return [r for r in region_names() if r.casefold().startswith(prefix)]
 
 
 StoreOpt = Annotated[Optional[Path], typer.Option("--store", envvar="PCDIP_STORE", help="Store file to read (default: the bundled store).", show_default=False)]
