@@ -62,6 +62,12 @@ figure = st.fixed_dictionaries(
 )
 
 
+release = st.builds(lambda a, b, c: f"{a}.{b}.{c}", st.integers(0, 12), st.integers(0, 12), st.integers(0, 12))
+provenance = st.fixed_dictionaries(
+    {"added": release, "basis": st.sampled_from(["fact-sheet", "source-reading"])}, optional={"checked": release, "audited": release}
+)
+
+
 @st.composite
 def event_dicts(draw: st.DrawFn, event_id: str | None = None) -> dict[str, Any]:
     start = draw(partial_dates())
@@ -83,6 +89,8 @@ def event_dicts(draw: st.DrawFn, event_id: str | None = None) -> dict[str, Any]:
     if draw(st.booleans()):
         y = int(start[:4])
         out["end"] = str(draw(st.integers(y + 1, y + 5)))
+    if draw(st.booleans()):
+        out["provenance"] = draw(provenance)
     return out
 
 

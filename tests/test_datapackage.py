@@ -67,7 +67,11 @@ def read_events(folder: Path) -> list[dict[str, Any]]:
             return children[name].get(i, [])
 
         place = {"name": e["place_name"], "latitude": e["latitude"], "longitude": e["longitude"]} if e["place_name"] is not None else None
-        prov = {"added": e["provenance_added"], "basis": e["provenance_basis"], "checked": e["provenance_checked"]} if e["provenance_added"] else None
+        prov = (
+            {"added": e["provenance_added"], "basis": e["provenance_basis"], "checked": e["provenance_checked"], "audited": e["provenance_audited"]}
+            if e["provenance_added"]
+            else None
+        )
         events.append(
             {
                 "id": i,

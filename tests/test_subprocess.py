@@ -158,7 +158,9 @@ def test_bash_completion_inserts_a_value_the_shell_reads_as_one_word(typed: list
         pytest.skip("needs bash")
     env = {**os.environ, "SHELL": "/bin/bash", "PATH": f"{Path(PCDIP).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.pop("PCDIP_STORE", None)
-    script = subprocess.run([PCDIP, "--show-completion", "bash"], capture_output=True, text=True, env=env, timeout=60)
+    # The script `pcdip --show-completion` prints in bash (asked for without shell detection, which
+    # depends on the processes this test runs under).
+    script = subprocess.run([PCDIP], capture_output=True, text=True, env={**env, "_PCDIP_COMPLETE": "source_bash"}, timeout=60)
     assert script.returncode == 0 and "_pcdip_completion" in script.stdout
     import shlex
 

@@ -14,8 +14,8 @@ What is cited:
 
 Rules that keep citations honest:
 
-- **Release.** `store_release` is the highest release among the events' `provenance.added` and
-  `provenance.checked` (compared as numbers: 0.10.0 is after 0.9.0); give it every event of the
+- **Release.** `store_release` is the highest release among the events' `provenance.added`,
+  `provenance.checked` and `provenance.audited` (compared as numbers: 0.10.0 is after 0.9.0); give it every event of the
   store, not only the cited ones, because the release is the store's, not the event's. A store
   with no provenance has no known release, and its citations carry none unless one is given.
 - **Dates** keep their EDTF precision: a month is cited as a month (CSL `[[2023, 10]]`, BibTeX
@@ -132,7 +132,7 @@ def is_release(text: str) -> bool:
 
 
 def store_release(events: Iterable[Record]) -> str | None:
-    """The highest release named by the events' provenance (`added` or `checked`), or None.
+    """The highest release named by the events' provenance (`added`, `checked` or `audited`), or None.
 
     Give it every event of the store: a release is the store's, whichever events are cited.
     """
@@ -141,7 +141,7 @@ def store_release(events: Iterable[Record]) -> str | None:
         prov = event.provenance
         if prov is None:
             continue
-        for text in (prov.added, prov.checked):
+        for text in (prov.added, prov.checked, prov.audited):
             if text and is_release(text) and (best is None or _release_key(text) > _release_key(best)):
                 best = text
     return best

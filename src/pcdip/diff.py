@@ -264,7 +264,8 @@ def describe(field: str, value: Any) -> str:
         return f"{value.get('name')} ({value.get('latitude')}, {value.get('longitude')})"
     if field == "provenance" and isinstance(value, Mapping):
         checked = f", checked {value['checked']}" if value.get("checked") else ", not checked"
-        return f"added {value.get('added')}, {value.get('basis')}{checked}"
+        audited = f", audited {value['audited']}" if value.get("audited") else ""
+        return f"added {value.get('added')}, {value.get('basis')}{checked}{audited}"
     if isinstance(value, str):
         return value
     return _canon(value)

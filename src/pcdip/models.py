@@ -205,6 +205,10 @@ class Provenance(_Model):
         description="fact-sheet: encoded from the 0.1 seed fact sheet; source-reading: researched in the cited pages"
     )
     checked: Release | None = Field(default=None, description="the last release whose sweep re-read every claim against the cited sources")
+    audited: Release | None = Field(
+        default=None,
+        description="the last release in which an independent checker (not who recorded or swept the event) re-read it against its sources",
+    )
 
 
 class Event(_Model, Spanned):
@@ -282,7 +286,7 @@ class Event(_Model, Spanned):
                 }
                 for s in self.sources
             ],
-            "provenance": {"added": p.added, "basis": p.basis, "checked": p.checked} if (p := self.provenance) else None,
+            "provenance": {"added": p.added, "basis": p.basis, "checked": p.checked, "audited": p.audited} if (p := self.provenance) else None,
         }
 
 

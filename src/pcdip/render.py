@@ -129,6 +129,8 @@ def event_view(event: Event, store: Store, answers: Sequence[Event] = (), answer
     grid.add_row(T("summary"), T(event.summary))
     if event.note:
         grid.add_row(T("note"), T(event.note, "italic"))
+    if event.provenance is not None:
+        grid.add_row(T("record"), T(event.provenance.describe(), "dim"))
     for label, linked in (("follows", answers), ("followed by", answered_by)):
         for other in linked:
             grid.add_row(T(label), T(f"{span(other)}  {other.title}  ({other.id})"))
