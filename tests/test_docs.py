@@ -45,3 +45,35 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_quickstart_installs_and_runs_the_timeline() -> None:
     first = README.split("## Quickstart", 1)[1].split("```sh\n", 1)[1].split("\n```", 1)[0]
     assert "pip install ." in first and first.strip().endswith("pcdip timeline")
+
+
+CHANGELOG_DIFF = re.compile(r"`pcdip diff (\S+) (\S+)`: (.+?\.)\n\s+Every change, field by field: \[changes/(\S+)\]")
+
+
+def _changelog_diffs() -> list[tuple[str, str, str, str]]:
+    return CHANGELOG_DIFF.findall((ROOT / "docs" / "DATA.md").read_text("utf-8"))
+
+
+def test_changelog_entries_name_their_diff() -> None:
+    assert len(_changelog_diffs()) >= 2
+
+
+@pytest.mark.parametrize(("old", "new", "summary", "page"), _changelog_diffs())
+def test_changelog_entries_are_what_pcdip_diff_says(old: str, new: str, summary: str, page: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each release's entry ends with a `pcdip diff` of the two releases' stores in git: run it
+    again, and the summary line and the full Markdown list kept in docs/changes/ must match."""
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs git and the repository's history")
+    for rev in (old, new):
+        known = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", rev.split(":")[0]], capture_output=True)
+        if known.returncode != 0:
+            pytest.skip(f"{rev} is not in this clone's history")
+    from pcdip.diff import diff_files
+
+    monkeypatch.chdir(ROOT)
+    result = diff_files(old, new)
+    assert result.summary() == summary
+    assert (ROOT / "docs" / "changes" / page).read_text("utf-8") == result.to_markdown()
