@@ -13,6 +13,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +157,7 @@ COMMANDS: list[tuple[str, ...]] = [
 ]
 COMMANDS += [("export", "--format", f.name) for f in FORMATS.values() if not f.requires_file]
 COMMANDS += [("export", "-f", "csv", "-t", "scrutiny", "--fields", "id,date"), ("export", "-f", "ndjson", "-c", "Fiji", "-c", "Italy")]
+COMMANDS += [("export", "-f", "md", "-c", "Fiji", "--reverse"), ("export", "-f", "tsv", "-t", "scrutiny"), ("timeline", "-f", "csv", "-n", "3")]
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a)[:40])
@@ -165,8 +167,9 @@ def test_same_bytes_with_the_cache_on_and_off(args: tuple[str, ...], store: Path
     monkeypatch.delenv("PCDIP_NO_CACHE")
     cold = invoke(*args)
     assert cache.paths(store.resolve())[0].is_file()  # the cold run saved the index
-    warm = invoke(*args)
-    assert (off.code, off.out, off.err) == (cold.code, cold.out, cold.err) == (warm.code, warm.out, warm.err)
+    warm = invoke(*args)  # from the index, and from the rows the cold run rendered and kept
+    again = invoke(*args)
+    assert (off.code, off.out, off.err) == (cold.code, cold.out, cold.err) == (warm.code, warm.out, warm.err) == (again.code, again.out, again.err)
     assert "unexpected" not in off.err
 
 
@@ -373,3 +376,108 @@ def test_library_engine_and_cli_agree(store: Path) -> None:
     assert [e.id for e in eng.select(Filters(countries=("FJ",)))] == ["2011-04-fiji-mou", "2024-03-fiji-keeps-mou"]
     r = invoke("export", "-f", "ndjson", "-c", "FJ")
     assert [json.loads(line)["id"] for line in r.out.splitlines()] == ["2011-04-fiji-mou", "2024-03-fiji-keeps-mou"]
+
+
+# --- rendered rows ------------------------------------------------------------------------------
+
+
+def _no_cache(*args: str) -> str:
+    os.environ["PCDIP_NO_CACHE"] = "1"
+    try:
+        return invoke(*args).out
+    finally:
+        del os.environ["PCDIP_NO_CACHE"]
+
+
+def _rows_in(path: Path) -> list[tuple[str, int, str, int]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT kind, pos, text, crc FROM rows ORDER BY kind, pos").fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "md"])
+def test_rendered_rows_are_kept_and_a_second_export_reads_them(fmt: str, store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    want = _no_cache("export", "-f", fmt)
+    assert invoke("export", "-f", fmt).out == want
+    rows = cache.rows_path(store.resolve())
+    assert [r[1] for r in _rows_in(rows) if r[0] == fmt] == list(range(7))  # every event, by its place in the file
+    import importlib
+
+    module = importlib.import_module(f"pcdip.exporters.{'markdown' if fmt == 'md' else 'csvfmt'}")
+
+    def boom(*a: object, **k: object) -> str:
+        raise AssertionError("rendered a row again")
+
+    monkeypatch.setattr(module, f"row_{fmt}", boom)
+    r = invoke("export", "-f", fmt)
+    assert (r.code, r.out) == (0, want)
+
+
+def test_a_damaged_rendered_row_is_rendered_again(store: Path) -> None:
+    want = _no_cache("export", "-f", "csv")
+    invoke("export", "-f", "csv")
+    rows = cache.rows_path(store.resolve())
+    _flip(rows, b"Fiji and China sign")
+    r = invoke("export", "-f", "csv")
+    assert (r.code, r.err, r.out) == (0, "", want)
+    assert all(zlib.crc32(text.encode()) == crc for _, _, text, crc in _rows_in(rows))  # put back whole
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "missing-table"])
+def test_a_damaged_rows_file_never_changes_an_export(damage: str, store: Path) -> None:
+    want = _no_cache("export", "-f", "md")
+    invoke("export", "-f", "md")
+    rows = cache.rows_path(store.resolve())
+    if damage == "garbage":
+        rows.write_bytes(b"not a database" * 500)
+    elif damage == "truncated":
+        rows.write_bytes(rows.read_bytes()[: rows.stat().st_size // 2])
+    elif damage == "empty":
+        rows.write_bytes(b"")
+    else:
+        conn = sqlite3.connect(rows)
+        conn.execute("DROP TABLE rows")
+        conn.commit()
+        conn.close()
+    for _ in range(2):
+        r = invoke("export", "-f", "md")
+        assert (r.code, r.err, r.out) == (0, "", want)
+
+
+def test_rows_of_an_older_store_are_never_served(store: Path) -> None:
+    invoke("export", "-f", "csv")
+    text = store.read_text("utf-8").replace("police cooperation memorandum", "police cooperation accord")
+    store.write_text(text, "utf-8")
+    want = _no_cache("export", "-f", "csv")
+    assert "police cooperation accord" in want
+    assert invoke("export", "-f", "csv").out == want
+
+
+def test_the_size_cap_drops_rendered_rows_before_indexes(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    invoke("export", "-f", "csv")
+    index, rows = cache.paths(store.resolve())[0], cache.rows_path(store.resolve())
+    assert rows.is_file()
+    monkeypatch.setenv("PCDIP_CACHE_MAX_MB", str((index.stat().st_size + 1) / 1024 / 1024))
+    cache.sweep()
+    assert index.is_file() and not rows.exists()
+    monkeypatch.delenv("PCDIP_CACHE_MAX_MB")
+    invoke("export", "-f", "csv")
+    assert rows.is_file()
+    assert invoke("cache", "clear").code == 0 and not rows.exists() and not index.exists()
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS.values() if f.rows], ids=lambda f: f.name)
+def test_framed_rows_and_the_writer_give_the_same_export(fmt: object, store: Path) -> None:
+    """Two paths write these formats: the writer over events (the library's), and the engine's
+    rendered rows framed by the command line. They must not drift apart, cache or no cache."""
+    from pcdip.cli import export_chunks
+    from pcdip.query import Filters
+
+    for filters in (Filters(), Filters(countries=("FJ",), reverse=True), Filters(search="no such text")):
+        for _ in range(2):  # rendering the rows, then reading them back
+            engine = cache.open_engine(store)
+            direct = fmt.write(engine.select(filters), engine.header)  # type: ignore[attr-defined]
+            framed = "".join(export_chunks(engine, filters, fmt, None))
+            assert framed == direct

@@ -496,7 +496,7 @@ def test_a_failed_export_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest
 
     from pcdip.exporters import csvfmt
 
-    monkeypatch.setattr(csvfmt, "write_csv", broken)
+    monkeypatch.setattr(csvfmt, "framed_csv", broken)  # what the command line writes a CSV with
     r = invoke("export", "-f", "csv", "-o", str(target))
     assert r.code == 1 and "no space left on the device" in r.err and "nothing was changed" in r.err
     assert target.read_text() == "the old export\n"

@@ -12,7 +12,9 @@ A cache may make an answer faster, never different:
 - indexes are written to a temporary file, fsynced, renamed into place, with one builder per store
   (a lock); what a killed builder leaves is removed by a later run;
 - indexes of stores that no longer exist are removed, and the folder is kept under a size cap
-  (PCDIP_CACHE_MAX_MB, default 1024), least recently used first.
+  (PCDIP_CACHE_MAX_MB, default 1024), least recently used first;
+- beside an index, `<name>.rows` keeps the rows exporters rendered from it (RowCache), keyed by
+  the index's digest and checked row by row, so a second CSV or Markdown export reads them.
 
 The folder: $PCDIP_CACHE_DIR, else $XDG_CACHE_HOME/pcdip, else ~/.cache/pcdip.
 PCDIP_NO_CACHE=1 keeps the index in memory only. No Typer, no Rich, no printing.
@@ -25,10 +27,13 @@ import json
 import os
 import sqlite3
 import time
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .engine import FORMAT, Builder, DamagedIndexError, Engine, check_meta
+from .engine import RowCache as EngineRowCache
 from .records import Header
 from .store import locate, parse_store, read_bytes
 
@@ -247,11 +252,23 @@ def open_engine(path: str | os.PathLike[str] | None = None) -> Engine:
             if found is not None:
                 conn, header = found
                 _sweep_sometimes()
-                return Engine(conn, header, rebuild=lambda: _rebuild(store), store_path=store)
+                return _with_rows(Engine(conn, header, rebuild=lambda: _rebuild(store), store_path=store), store)
     if data is None:
         data = read_bytes(store)
     conn, header = _build(data, store, os.stat(store) if use_cache else None)
-    return Engine(conn, header, store_path=store)
+    engine = Engine(conn, header, store_path=store)
+    return _with_rows(engine, store) if use_cache else engine
+
+
+def _with_rows(engine: Engine, store: Path) -> Engine:
+    """The engine, given the store's row cache (keyed by its index's digest)."""
+    try:
+        found = engine.conn.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()
+    except sqlite3.Error:
+        found = None
+    if found is not None:
+        engine.row_cache = _row_cache_for(store, str(found[0]))
+    return engine
 
 
 def open_engine_on(store: Path, data: bytes) -> Engine:
@@ -283,6 +300,119 @@ def _rebuild(store: Path) -> sqlite3.Connection:
     data = read_bytes(store)
     conn, _ = _build(data, store, os.stat(store))
     return conn
+
+
+# --- rendered rows ------------------------------------------------------------------------------
+
+ROWS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rows (kind TEXT NOT NULL, pos INTEGER NOT NULL, text TEXT NOT NULL, crc INTEGER NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS rows_key ON rows (kind, pos);
+"""
+
+
+def rows_path(store: Path) -> Path:
+    """The file beside a store's index that keeps rows rendered by the exporters (`<name>.rows`)."""
+    return paths(store)[0].with_suffix(".rows")
+
+
+class RowCache(EngineRowCache):
+    """Rows the exporters rendered from an index (CSV, TSV and Markdown rows of whole events), kept
+    in a SQLite file beside it, so that the next export of the same store by the same code reads
+    them instead of rendering again.
+
+    The file records the key of the index it was filled from (the store's bytes and the code's
+    digest); any other key empties it first. Each row has a CRC-32: a row that fails it is not
+    given (the engine renders it again and puts it back). Any error of the file turns the cache
+    off for the run and removes the file; the export goes on, rendering every row.
+    """
+
+    def __init__(self, path: Path, key: str) -> None:
+        self.path = path
+        self.conn: sqlite3.Connection | None = None
+        self.pending = 0
+        try:
+            conn = sqlite3.connect(path, check_same_thread=False, timeout=1.0)
+            conn.executescript("PRAGMA synchronous = OFF; PRAGMA journal_mode = DELETE;" + ROWS_SCHEMA)
+            found = conn.execute("SELECT value FROM meta WHERE key = 'index'").fetchone()
+            if found is None or found[0] != key:
+                with conn:
+                    conn.execute("DELETE FROM rows")
+                    conn.execute("INSERT OR REPLACE INTO meta VALUES ('index', ?)", (key,))
+            self.conn = conn
+        except (sqlite3.Error, OSError):
+            self._off()
+
+    def _off(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.close()
+            except sqlite3.Error:
+                pass
+        self.conn = None
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+    def get(self, kind: str, positions: list[int]) -> dict[int, str]:
+        if self.conn is None:
+            return {}
+        marks = ",".join("?" * len(positions))
+        try:
+            found = self.conn.execute(f"SELECT pos, text, crc FROM rows WHERE kind = ? AND pos IN ({marks})", [kind, *positions]).fetchall()
+        except sqlite3.Error:
+            self._off()
+            return {}
+        return {pos: text for pos, text, crc in found if isinstance(text, str) and zlib.crc32(text.encode("utf-8", "surrogatepass")) == crc}
+
+    def put(self, kind: str, rows: dict[int, str]) -> None:
+        if self.conn is None:
+            return
+        try:
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?)",
+                ((kind, pos, text, zlib.crc32(text.encode("utf-8", "surrogatepass"))) for pos, text in rows.items()),
+            )
+            self.pending += len(rows)
+            if self.pending >= 20_000:  # let other readers in now and then
+                self.commit()
+        except sqlite3.OperationalError:  # busy (another export is filling it) or no room: render without keeping
+            self._rollback()
+        except sqlite3.Error:
+            self._off()
+
+    def _rollback(self) -> None:
+        try:
+            if self.conn is not None:
+                self.conn.rollback()
+                self.conn.close()
+        except sqlite3.Error:
+            pass
+        self.conn = None
+
+    def commit(self) -> None:
+        if self.conn is None:
+            return
+        try:
+            self.conn.commit()
+            self.pending = 0
+        except sqlite3.OperationalError:
+            self._rollback()
+        except sqlite3.Error:
+            self._off()
+
+
+def _row_cache_for(store: Path, key: str) -> Callable[[], RowCache | None]:
+    """A factory that opens the store's row cache once, on first use (most commands never need it)."""
+    opened: list[RowCache | None] = []
+
+    def get() -> RowCache | None:
+        if not opened:
+            opened.append(RowCache(rows_path(store), key) if enabled() else None)
+        return opened[0]
+
+    return get
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -444,10 +574,7 @@ def entries() -> list[dict[str, Any]]:
             store = str(stamp["store"])
         except (OSError, ValueError, KeyError, TypeError):
             store = ""
-        try:
-            size = index.stat().st_size
-        except OSError:
-            size = 0
+        size = _size_of(index) + _size_of(index.with_suffix(".rows"))
         try:
             used = stamp_path.stat().st_mtime
         except OSError:
@@ -459,9 +586,10 @@ def entries() -> list[dict[str, Any]]:
 
 
 def _remove(entry: dict[str, Any]) -> None:
-    for key in ("stamp", "index"):
+    index = Path(entry["index"])
+    for path in (entry["stamp"], index, index.with_suffix(".rows"), index.with_suffix(".rows-journal")):
         try:
-            os.unlink(entry[key])
+            os.unlink(path)
         except OSError:
             pass
 
@@ -477,15 +605,26 @@ def sweep() -> None:
             _remove(entry)
         else:
             kept.append(entry)
-    stamped = {Path(e["index"]).name for e in found}
+    stamped = {Path(e["index"]).stem for e in found}
     try:
-        for orphan in folder.glob("*.sqlite3"):
-            if orphan.name not in stamped:
+        for orphan in [*folder.glob("*.sqlite3"), *folder.glob("*.rows")]:
+            if orphan.stem not in stamped:
                 orphan.unlink()
     except OSError:
         pass
     total = sum(e["bytes"] for e in kept)
     cap = max_bytes()
+    for entry in sorted(kept, key=lambda e: e["used"]):  # rendered rows go first: the cheapest to make again
+        if total <= cap:
+            break
+        rows = Path(entry["index"]).with_suffix(".rows")
+        size = _size_of(rows)
+        try:
+            rows.unlink()
+        except OSError:
+            continue
+        total -= size
+        entry["bytes"] -= size
     for entry in sorted(kept, key=lambda e: e["used"]):
         if total <= cap:
             break
@@ -528,7 +667,11 @@ def clear() -> int:
     folder = cache_dir()
     try:
         for leftover in folder.iterdir():
-            if leftover.suffix in (".sqlite3", ".tmp") or leftover.name.startswith((".build-", ".swept")) or leftover.name.endswith(".lock"):
+            if (
+                leftover.suffix in (".sqlite3", ".tmp", ".rows", ".rows-journal")
+                or leftover.name.startswith((".build-", ".swept"))
+                or leftover.name.endswith(".lock")
+            ):
                 try:
                     leftover.unlink()
                 except OSError:

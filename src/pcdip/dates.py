@@ -17,10 +17,11 @@ the test suite uses it as an oracle for this one.
 from __future__ import annotations
 
 import calendar
+import datetime
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 Precision = Literal["year", "month", "day"]
 
@@ -159,17 +160,24 @@ class Spanned:
     as the engine's records): its first and last day, and the timeline's sort key."""
 
     __slots__ = ()
-    id: str
-    date: PartialDate
-    end: PartialDate | None
+    if TYPE_CHECKING:  # read-only here: a model's field or a record's lazily parsed attribute
+
+        @property
+        def id(self) -> str: ...
+
+        @property
+        def date(self) -> PartialDate: ...
+
+        @property
+        def end(self) -> PartialDate | None: ...
 
     @property
-    def start_day(self) -> date:
+    def start_day(self) -> datetime.date:
         return self.date.lower
 
     @property
-    def end_day(self) -> date:
+    def end_day(self) -> datetime.date:
         return (self.end or self.date).upper
 
-    def sort_key(self) -> tuple[date, date, str]:
+    def sort_key(self) -> tuple[datetime.date, datetime.date, str]:
         return (self.date.lower, self.end_day, self.id)

@@ -67,6 +67,19 @@ TABLES = ("meta", "events", "docs", "timeline", "event_countries", "event_themes
 PRAGMAS = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;"
 
 
+class RowCache:
+    """Rendered rows of an index, kept between runs (see cache.RowCache): the interface the engine uses."""
+
+    def get(self, kind: str, positions: list[int]) -> dict[int, str]:
+        raise NotImplementedError
+
+    def put(self, kind: str, rows: dict[int, str]) -> None:
+        raise NotImplementedError
+
+    def commit(self) -> None:
+        raise NotImplementedError
+
+
 class DamagedIndexError(Exception):
     """The index does not hold what was written (a changed byte, a malformed page, a missing table)."""
 
@@ -260,6 +273,8 @@ class Engine:
         self.header = header
         self._rebuild = rebuild
         self.store_path = store_path  # the store file it answers for, when it is one
+        # Where rendered rows are kept between runs (cache.RowCache, opened on first use), if anywhere.
+        self.row_cache: Callable[[], RowCache | None] | None = None
 
     # -- plumbing -----------------------------------------------------------------------------
 
@@ -293,8 +308,16 @@ class Engine:
             raise DamagedIndexError("an event row is not an object")
         return value
 
-    def _rows(self, sql: str, args: Sequence[Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-        """(JSON text, decoded) of each row `sql` selects (columns json, crc), streamed in batches.
+    @staticmethod
+    def _checked(text: Any, crc: Any) -> str:
+        """The row's text when it is what was written (its CRC matches: it is the JSON that was validated)."""
+        if not isinstance(text, str) or zlib.crc32(text.encode("utf-8", "surrogatepass")) != crc:
+            raise DamagedIndexError("an event row does not match its checksum")
+        return text
+
+    def _rows(self, sql: str, args: Sequence[Any], decode: bool = True) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(JSON text, decoded) of each row `sql` selects (columns json, crc), streamed in batches;
+        without `decode`, the text alone is checked (and an empty dict stands for the decoded value).
 
         A damage found part way (the index's file changed under it) rebuilds the index and asks
         again, skipping the rows already given: the answer is the store's, whatever happened.
@@ -308,7 +331,7 @@ class Engine:
                     batch = cursor.fetchmany(256)
                     if not batch:
                         return
-                    decoded = [(text, self._decode(text, crc)) for text, crc in batch]
+                    decoded = [(text, self._decode(text, crc)) for text, crc in batch] if decode else [(self._checked(t, c), {}) for t, c in batch]
                     for item in decoded:
                         if skipped < given:
                             skipped += 1
@@ -332,8 +355,46 @@ class Engine:
     def texts(self, filters: Filters = Filters()) -> Iterator[str]:
         """The exported JSON text of each selected event, in order (what `export -f ndjson` writes)."""
         sql, args = self._select_sql(filters)
-        for text, _ in self._rows(sql, args):
+        for text, _ in self._rows(sql, args, decode=False):
             yield text
+
+    def _docs(self, positions: list[int]) -> list[dict[str, Any]]:
+        """The exported objects of the events at these positions (sorted), in that order."""
+        marks = ",".join("?" * len(positions))
+        while True:
+            found = [value for _, value in self._rows(f"SELECT json, crc FROM docs WHERE pos IN ({marks}) ORDER BY pos", positions)]
+            if len(found) == len(positions):
+                return found
+            self._damaged()  # a row the index lists is missing
+
+    def rendered(self, filters: Filters, kind: str, render: Callable[[Record], str]) -> Iterator[tuple[int, str]]:
+        """(year, text) of each selected event, in order, where text is `render(event)`: the rows of
+        a format that renders each event on its own (`kind` names the format and its options).
+
+        Rendered rows are kept in the engine's row cache when it has one, so a second export reads
+        them instead of rendering again; a row missing there, or damaged (its CRC), is rendered from
+        the event and put back. The text is the same either way: the cache only saves the work.
+        """
+        where, args = _where(filters)
+        sql = f"SELECT e.pos, e.year FROM timeline t JOIN events e ON e.pos = t.pos{where} ORDER BY t.ord{' DESC' if filters.reverse else ''}"
+        if filters.limit is not None:
+            sql += " LIMIT ?"
+            args.append(min(filters.limit, SQL_MAX_INT))
+        selected = self._query(sql, args)
+        cache = self.row_cache() if self.row_cache is not None and selected else None
+        for k in range(0, len(selected), 512):
+            chunk = selected[k : k + 512]
+            have = cache.get(kind, [pos for pos, _ in chunk]) if cache is not None else {}
+            missing = sorted(pos for pos, _ in chunk if pos not in have)
+            if missing:
+                made = {pos: render(Record(value)) for pos, value in zip(missing, self._docs(missing), strict=True)}
+                if cache is not None:
+                    cache.put(kind, made)
+                have.update(made)
+            for pos, year in chunk:
+                yield int(year), have[pos]
+        if cache is not None:
+            cache.commit()
 
     def dicts(self, filters: Filters = Filters()) -> Iterator[dict[str, Any]]:
         """The exported form (EVENT_FIELDS) of each selected event, in order."""

@@ -622,9 +622,9 @@ def append_events(path: str | os.PathLike[str] | None, events: list[Event], *, o
         dropped = 0
         if outside_links == "drop":  # links to events neither in the store nor in the batch (a filtered export's)
             present = known | {e.id for e in new + replacing}
-            new, replacing = (_drop_links(group, present) for group in (new, replacing))
-            dropped = sum(n for _, n in new + replacing)
-            new, replacing = [e for e, _ in new], [e for e, _ in replacing]
+            new_kept, replacing_kept = _drop_links(new, present), _drop_links(replacing, present)
+            dropped = sum(n for _, n in new_kept + replacing_kept)
+            new, replacing = [e for e, _ in new_kept], [e for e, _ in replacing_kept]
         from .models import Theme
 
         themes = [Theme.model_validate(t.to_dict()) for t in engine.header.themes]

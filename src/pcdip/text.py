@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .models import Event
+    from .dates import Spanned
 
 # C0 and C1 controls (but tab and newline), DEL, the bidirectional overrides and marks that can
 # make text read differently from what it holds, and invisible zero-width characters (the joiners
@@ -30,7 +30,7 @@ def country_names(codes: Sequence[str]) -> str:
     return ", ".join(countries.name(c) for c in codes) or "—"
 
 
-def span(event: Event) -> str:
+def span(event: Spanned) -> str:
     return event.date.text + (f"–{event.end.text}" if event.end else "")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional, cast
 
 import typer
 from typer.core import TyperGroup
@@ -69,6 +69,7 @@ def _name_metavars(command: Any) -> None:
         if isinstance(param, _compat.Argument):
             _compat.hide_argument_type(param)
         if isinstance(param, _compat.Option):
+            param = cast(Any, param)
             if param.is_flag or param.count:
                 param.metavar = ""
             elif param.metavar is None:
@@ -89,7 +90,9 @@ class PcdipGroup(TyperGroup):
     PcdipError (`invoke`) and Click's own usage errors (`main`) are one line on stderr,
     `pcdip: error: …`, plain text whatever the terminal; usage errors exit 2, Ctrl-C 130."""
 
-    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None, standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(  # type: ignore[override]  # standalone_mode is handled here; the rest goes to Typer
+        self, args: Any = None, prog_name: Any = None, complete_var: Any = None, standalone_mode: bool = True, **extra: Any
+    ) -> Any:
         from . import _compat
 
         _name_metavars(self)
@@ -443,8 +446,9 @@ def export_chunks(eng: Engine, filters: Filters, exporter: Any, fields: tuple[st
     """An export of the engine's selection, as the chunks to write.
 
     JSON and NDJSON of whole events are the engine's rows as they are stored: the text the
-    exporters would write (tests compare both paths byte for byte). Streaming formats take the rows
-    as they come; the others get the selection as a list.
+    exporters would write (tests compare both paths byte for byte). CSV, TSV and Markdown of whole
+    events are framed from rows the engine renders once and keeps (`Engine.rendered`). Streaming
+    formats take the rows as they come; the others get the selection as a list.
     """
     if fields is None and exporter.name == "ndjson":
         from ..exporters.jsonfmt import lines
@@ -454,6 +458,10 @@ def export_chunks(eng: Engine, filters: Filters, exporter: Any, fields: tuple[st
         from ..exporters.jsonfmt import array
 
         return array(eng.texts(filters))
+    if fields is None and exporter.rows:  # each event rendered on its own: the engine keeps the rows
+        from functools import partial
+
+        return exporter.framed(eng.rendered(filters, exporter.name, partial(exporter.row, header=eng.header)), eng.header)
     events = eng.select(filters)
     return exporter.stream(events if exporter.streams else list(events), eng.header, fields)
 

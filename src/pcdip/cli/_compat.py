@@ -41,11 +41,11 @@ def quote_completions(bash: Callable[[str], str], powershell: Callable[[str], st
     from typer._click.shell_completion import CompletionItem, add_completion_class
     from typer._completion_classes import BashComplete, PowerShellComplete
 
-    class QuotingBash(BashComplete):  # type: ignore[misc]
+    class QuotingBash(BashComplete):
         def format_completion(self, item: CompletionItem) -> str:
             return bash(str(item.value))
 
-    class QuotingPowerShell(PowerShellComplete):  # type: ignore[misc]
+    class QuotingPowerShell(PowerShellComplete):
         def format_completion(self, item: CompletionItem) -> str:
             return str(super().format_completion(CompletionItem(powershell(str(item.value)), help=item.help)))
 

@@ -36,6 +36,7 @@ class Format:
     requires_file: bool = False  # written only with -o FILE (binary or single-file formats)
     streams: bool = False  # writes each event as it comes, never holding the selection
     folder: bool = False  # writes a folder (-o DIR): the writer returns {relative path: bytes}, see `files`
+    rows: bool = False  # renders each event on its own: `row_<name>(event, header)` and `framed_<name>(rows, header)`
 
     @property
     def writer(self) -> Writer:
@@ -48,6 +49,15 @@ class Format:
         if isinstance(out, dict):
             raise TypeError(f"{self.name} writes a folder: use files()")
         return out
+
+    def row(self, event: Any, header: Header) -> str:
+        """One event as this format renders it on its own (formats with `rows`)."""
+        return getattr(importlib.import_module(f"{__name__}.{self.module}"), f"row_{self.name}")(event, header)  # type: ignore[no-any-return]
+
+    def framed(self, rows: Iterable[tuple[int, str]], header: Header) -> Iterator[str]:
+        """The whole export from (year, row) pairs in order, each row as `row` renders it: what
+        `stream` writes for all fields (the engine gives these rows from its row cache)."""
+        return getattr(importlib.import_module(f"{__name__}.{self.module}"), f"framed_{self.name}")(rows, header)  # type: ignore[no-any-return]
 
     def files(self, events: Iterable[Any], header: Header) -> dict[str, bytes]:
         """The files of a folder format, by path relative to the folder (exporters.datapackage.write_folder writes them)."""
@@ -75,9 +85,12 @@ FORMATS: dict[str, Format] = {
             fields=True,
             timeline=True,
             streams=True,
+            rows=True,
         ),
-        Format("tsv", "csvfmt", "the CSV layout, tab-separated", ".tsv", fields=True, timeline=True, streams=True),
-        Format("md", "markdown", "a Markdown timeline grouped by year, with sources as links", ".md", aliases=("markdown",), timeline=True, streams=True),
+        Format("tsv", "csvfmt", "the CSV layout, tab-separated", ".tsv", fields=True, timeline=True, streams=True, rows=True),
+        Format(
+            "md", "markdown", "a Markdown timeline grouped by year, with sources as links", ".md", aliases=("markdown",), timeline=True, streams=True, rows=True
+        ),
         Format("toml", "tomlfmt", "a pcdip store (themes and events) that --store and import read", ".toml"),
         Format(
             "ics",

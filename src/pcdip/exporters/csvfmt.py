@@ -89,16 +89,45 @@ def from_cell(field: str, cell: str) -> Any:
 
 
 def _write(events: Iterable[Any], fields: Sequence[str] | None, delimiter: str) -> Iterator[str]:
-    columns = list(fields or EVENT_FIELDS)
-    yield row_text(columns, delimiter)
+    if fields is None:
+        return _framed(((0, _row(e, delimiter)) for e in events), delimiter)
+    columns = list(fields)
+    return _framed(((0, row_text([to_cell(f, r[f]) for f in columns], delimiter)) for r in (e.to_dict() for e in events)), delimiter, columns)
+
+
+def _row(event: Any, delimiter: str) -> str:
+    record = event.to_dict()
+    return row_text([to_cell(f, record[f]) for f in EVENT_FIELDS], delimiter)
+
+
+def _framed(rows: Iterable[tuple[int, str]], delimiter: str, columns: Sequence[str] = EVENT_FIELDS) -> Iterator[str]:
+    """The header row, then the rows, in chunks of 256."""
+    yield row_text(list(columns), delimiter)
     batch: list[str] = []
-    for event in events:
-        record = event.to_dict()
-        batch.append(row_text([to_cell(f, record[f]) for f in columns], delimiter))
+    for _, text in rows:
+        batch.append(text)
         if len(batch) == 256:
             yield "".join(batch)
             batch = []
     yield "".join(batch)
+
+
+def row_csv(event: Any, header: Any) -> str:
+    """One event's CSV record (all fields): what `write_csv` writes for it."""
+    return _row(event, ",")
+
+
+def row_tsv(event: Any, header: Any) -> str:
+    return _row(event, "\t")
+
+
+def framed_csv(rows: Iterable[tuple[int, str]], header: Any) -> Iterator[str]:
+    """A CSV export from the (year, record) rows of `row_csv`."""
+    return _framed(rows, ",")
+
+
+def framed_tsv(rows: Iterable[tuple[int, str]], header: Any) -> Iterator[str]:
+    return _framed(rows, "\t")
 
 
 def write_csv(events: Iterable[Any], header: Any, fields: Sequence[str] | None = None) -> Iterator[str]:

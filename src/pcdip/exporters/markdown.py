@@ -51,13 +51,23 @@ def event_lines(event: Any, header: Any) -> list[str]:
     return lines
 
 
-def write_md(events: Iterable[Any], header: Any, fields: Sequence[str] | None = None) -> Iterator[str]:
+def row_md(event: Any, header: Any) -> str:
+    """One event's entry: what `write_md` writes for it under its year."""
+    return "\n".join(event_lines(event, header)) + "\n\n"
+
+
+def framed_md(rows: Iterable[tuple[int, str]], header: Any) -> Iterator[str]:
+    """A Markdown timeline from the (year, entry) rows of `row_md`, in order: a heading for each year."""
     yield f"# {escape(header.title or 'pcdip timeline')}\n\n"
     year = None
-    for event in events:
-        if event.date.year != year:
-            year = event.date.year
+    for event_year, text in rows:
+        if event_year != year:
+            year = event_year
             yield f"## {year}\n\n"
-        yield "\n".join(event_lines(event, header)) + "\n\n"
+        yield text
     if year is None:
         yield "No events match.\n"
+
+
+def write_md(events: Iterable[Any], header: Any, fields: Sequence[str] | None = None) -> Iterator[str]:
+    return framed_md(((event.date.year, row_md(event, header)) for event in events), header)
