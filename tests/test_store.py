@@ -357,3 +357,20 @@ def test_validate_and_the_json_schema_agree(field: str, value: object) -> None:
     store = {"schema_version": 1, "themes": [{"id": "a", "label": "A", "description": "d"}], "events": [changed]}
     schema_ok = not list(jsonschema.Draft202012Validator(store_json_schema()).iter_errors(store))
     assert model_ok == schema_ok
+
+
+@given(
+    st.lists(
+        st.sampled_from(["[[events]]", "  [[ events ]]", "\t[[events]]x", "x [[events]]", "[[events.sources]]", "\n", "\r\n", "id = 1", "'''", "[[events]]\n"]),
+        max_size=30,
+    )
+)
+def test_header_starts_is_the_multiline_pattern(parts: list[str]) -> None:
+    """The quick scan finds exactly the line starts a multi-line `^` pattern finds (it is only faster)."""
+    import re
+
+    from pcdip.store import header_starts
+
+    data = "".join(parts).encode()
+    reference = [m.start() for m in re.finditer(rb"^[ \t]*\[\[[ \t]*events[ \t]*\]\]", data, re.MULTILINE)]
+    assert header_starts(data) == reference

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .countries import Country
     from .models import Event
 
-FORMAT = 3  # the layout below; part of the cache key
+FORMAT = 4  # the layout below; part of the cache key
 SQL_MAX_INT = 2**63 - 1
 SEP = "\x1f"  # between the items of a text column; validated text holds no control characters
 
@@ -54,7 +54,8 @@ CREATE TABLE timeline (ord INTEGER PRIMARY KEY, pos INTEGER NOT NULL);  -- start
 CREATE TABLE event_countries (code TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (code, pos)) WITHOUT ROWID;
 CREATE TABLE event_themes (theme TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (theme, pos)) WITHOUT ROWID;
 CREATE TABLE event_related (target TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (target, pos)) WITHOUT ROWID;
-CREATE TABLE country_regions (code TEXT PRIMARY KEY, region TEXT) WITHOUT ROWID;
+-- the regions of each event's countries other than China, once each ('—' for a country without one)
+CREATE TABLE event_regions (region TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (region, pos)) WITHOUT ROWID;
 """
 INDEXES = """
 CREATE UNIQUE INDEX timeline_pos ON timeline (pos);
@@ -62,8 +63,9 @@ CREATE INDEX events_start ON events (start_day);
 CREATE INDEX events_end ON events (end_day);
 CREATE INDEX event_countries_pos ON event_countries (pos);
 CREATE INDEX event_themes_pos ON event_themes (pos);
+CREATE INDEX events_year ON events (year);
 """
-TABLES = ("meta", "events", "docs", "timeline", "event_countries", "event_themes", "event_related", "country_regions")
+TABLES = ("meta", "events", "docs", "timeline", "event_countries", "event_themes", "event_related", "event_regions")
 PRAGMAS = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;"
 
 
@@ -105,10 +107,12 @@ class Builder:
         self.conn = conn
         conn.executescript(PRAGMAS + SCHEMA)
         self.keys: list[tuple[int, int, str, int]] = []
-        self.codes: set[str] = set()
+        self.regions: dict[str, str] = {}
 
     def add(self, events: Iterable[Event]) -> None:
-        rows, docs, countries, themes, related = [], [], [], [], []
+        from . import countries as _countries
+
+        rows, docs, countries, themes, related, regions = [], [], [], [], [], []
         pos = len(self.keys)
         for e in events:
             text = dumps(e.to_dict())
@@ -116,30 +120,33 @@ class Builder:
             rows.append((pos, e.id, start, end, e.date.year, actor_key(e.actors), search_key([e.title, e.summary, *e.actors])))
             docs.append((pos, text, zlib.crc32(text.encode("utf-8"))))
             countries += [(c, pos) for c in e.countries]
+            regions += [(r, pos) for r in sorted({self._region(c, _countries) for c in e.countries if c != "CN"})]
             themes += [(t, pos) for t in e.themes]
             related += [(r, pos) for r in e.related]
             self.keys.append((start, end, e.id, pos))
-            self.codes.update(e.countries)
             pos += 1
         self.conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         self.conn.executemany("INSERT INTO docs VALUES (?, ?, ?)", docs)
         self.conn.executemany("INSERT INTO event_countries VALUES (?, ?)", countries)
         self.conn.executemany("INSERT INTO event_themes VALUES (?, ?)", themes)
         self.conn.executemany("INSERT INTO event_related VALUES (?, ?)", related)
+        self.conn.executemany("INSERT INTO event_regions VALUES (?, ?)", regions)
+
+    def _region(self, code: str, countries: Any) -> str:
+        region = self.regions.get(code)
+        if region is None:
+            region = self.regions[code] = countries.get(code).region or "—"
+        return region
 
     def reset(self) -> None:
         """Forget every event added (the store is being read again from the start)."""
         for table in TABLES:
             self.conn.execute(f"DELETE FROM {table}")
         self.keys.clear()
-        self.codes.clear()
 
     def finish(self, header: dict[str, Any], meta: dict[str, str] | None = None) -> int:
-        from . import countries
-
         self.keys.sort()
         self.conn.executemany("INSERT INTO timeline VALUES (?, ?)", ((ord_, key[3]) for ord_, key in enumerate(self.keys)))
-        self.conn.executemany("INSERT INTO country_regions VALUES (?, ?)", ((c, countries.get(c).region) for c in sorted(self.codes)))
         self.conn.executescript(INDEXES)
         info = {"format": str(FORMAT), "events": str(len(self.keys)), "header": json.dumps(header), **(meta or {})}
         self.conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(info.items()))
@@ -461,7 +468,7 @@ class Engine:
 
     def _in_selection(self, filters: Filters) -> tuple[str, list[Any]]:
         where, args = _where(filters)
-        return f"pos IN (SELECT e.pos FROM events e{where})", args
+        return (f"pos IN (SELECT e.pos FROM events e{where})", args) if where else ("1", args)
 
     def theme_counts(self, filters: Filters = Filters()) -> dict[str, int]:
         """Events of each theme among the selected ones, most first (ties in declared order)."""
@@ -491,13 +498,7 @@ class Engine:
         years = dict(self._query(f"SELECT e.year, COUNT(*) FROM events e{where} GROUP BY e.year", args))
         span = range(min(years), max(years) + 1) if years else range(0)
         cond, cargs = self._in_selection(filters)
-        regions = dict(
-            self._query(
-                f"SELECT coalesce(r.region, '—'), COUNT(DISTINCT ec.pos) FROM event_countries ec JOIN country_regions r ON r.code = ec.code "
-                f"WHERE ec.code != 'CN' AND ec.{cond} GROUP BY 1",
-                cargs,
-            )
-        )
+        regions = dict(self._query(f"SELECT region, COUNT(*) FROM event_regions WHERE {cond} GROUP BY region", cargs))
         unplaced = self._query(
             f"SELECT COUNT(*) FROM events e{where}{' AND' if where else ' WHERE'} e.pos NOT IN (SELECT pos FROM event_countries WHERE code != 'CN')", args
         )[0][0]
