@@ -222,3 +222,24 @@ def test_markdown_escape_matches_its_definition(text: str) -> None:
     slow = "".join("\\" + ch if ch in _SPECIAL else ch for ch in slow)
     assert escape(text) == slow
     assert link_target(text) == "".join(f"%{ord(ch):02X}" if ch in " ()<>\\\"'`" or ord(ch) < 0x20 else ch for ch in text)
+
+
+@given(
+    st.dictionaries(
+        st.text(max_size=5),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(),
+            lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=4), c, max_size=3),
+            max_leaves=8,
+        ),
+        max_size=4,
+    ),
+    st.lists(st.dictionaries(st.text(max_size=4), st.text(), max_size=3), max_size=4),
+)
+def test_dumps_with_rows_is_the_same_json_value(value: dict, rows: list) -> None:  # type: ignore[type-arg]
+    """`country --format json` writes its events one a line; the value is what an indented dump gives."""
+    from pcdip.exporters.jsonfmt import dumps, dumps_with_rows
+
+    document = {**value, "events": rows}
+    text = dumps_with_rows(document, "events")
+    assert json.loads(text) == json.loads(dumps(document, indent=2)) == document

@@ -27,6 +27,21 @@ def dumps(value: Any, *, indent: int | None = None) -> str:
     return text
 
 
+def dumps_with_rows(value: dict[str, Any], rows: str) -> str:
+    """`dumps(value, indent=2)`, except that the list under the key `rows` has one compact object
+    a line, as `export --format json` writes events: the same JSON value, written by the C encoder
+    (an indented dump is written by Python's own, and a country's thousands of events took most of
+    `country --format json`)."""
+    parts = []
+    for key, item in value.items():
+        if key == rows and isinstance(item, list):
+            text = ("[\n    " + ",\n    ".join(dumps(x) for x in item) + "\n  ]") if item else "[]"
+        else:
+            text = dumps(item, indent=2).replace("\n", "\n  ")
+        parts.append(f"  {dumps(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}" if parts else "{}"
+
+
 def array(items: Iterable[str]) -> Iterator[str]:
     """A JSON array from the JSON text of its items, one item a line, in chunks."""
     first = True
