@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -115,7 +116,21 @@ def _hint(text: str) -> str:
 
 
 def parse_date(text: str) -> PartialDate:
-    """Parse an EDTF date; raise PartialDateError with a hint for anything else."""
+    """Parse an EDTF date; raise PartialDateError with a hint for anything else.
+
+    PartialDate is immutable, so the dates a store repeats (a day, a month, a source's date) are
+    parsed once and shared: a large store's validation parses hundreds of thousands of them."""
+    if type(text) is str:
+        return _parse_cached(text)
+    return _parse(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_cached(text: str) -> PartialDate:
+    return _parse(text)
+
+
+def _parse(text: str) -> PartialDate:
     m = _PATTERN.fullmatch(text)
     if m is None:
         raise PartialDateError(f"{text!r} is not a valid date: {_hint(text)}")

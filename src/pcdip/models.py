@@ -6,6 +6,7 @@ ids that exist) live in `check_store`, which returns every problem rather than s
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Annotated, Any, Literal
 
@@ -40,13 +41,24 @@ def _nonblank(value: str) -> str:
 
 
 def _line(value: str) -> str:
-    _nonblank(value)
+    problem = _line_problem(value) if type(value) is str else _line_problem.__wrapped__(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+@functools.lru_cache(maxsize=65536)
+def _line_problem(value: str) -> str | None:
+    """What is wrong with a one-line value, or None. Cached: publishers, actors and countries'
+    names repeat across a store, and a large one checks about ten one-line values an event."""
+    if not value.strip():
+        return "must not be empty"
     m = _CONTROL.search(value)
     if m:
-        raise ValueError(f"holds the control character U+{ord(m.group()):04X}; a one-line field takes no line breaks, tabs or control characters")
+        return f"holds the control character U+{ord(m.group()):04X}; a one-line field takes no line breaks, tabs or control characters"
     if len(value) > MAX_LINE:
-        raise ValueError(f"is {len(value):,} characters long; at most {MAX_LINE} are allowed")
-    return value
+        return f"is {len(value):,} characters long; at most {MAX_LINE} are allowed"
+    return None
 
 
 def _text(value: str) -> str:
