@@ -11,41 +11,41 @@ from pathlib import Path
 
 from rich.console import Console
 
-from pcdip.models import Store
-from pcdip.query import Filters, profile, select, stats
+from pcdip.cache import open_engine
+from pcdip.dates import parse_date
+from pcdip.engine import Engine
+from pcdip.query import Filters
 from pcdip.render import profile_view, stats_view, timeline_table
-from pcdip.store import bundled_store, load_store
+from pcdip.store import bundled_store
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "img"
 
 
 def main() -> None:
-    store = load_store(bundled_store())
+    eng = open_engine(bundled_store())
+    header = eng.header
     OUT.mkdir(parents=True, exist_ok=True)
     shots = {
-        "stats.svg": ("pcdip stats", lambda c: stats_view(stats(select(store.events), store), store, c)),
-        "country-fiji.svg": ("pcdip country Fiji", lambda c: profile_view(profile(store, "FJ"), store, c)),
-        "timeline.svg": (
-            "pcdip timeline --from 2024",
-            lambda c: timeline_table(select(store.events, Filters(start=__import__("pcdip.dates").dates.parse_date("2024"))), store, c),
-        ),
+        "stats.svg": ("pcdip stats", lambda c: stats_view(eng.stats(), header, c)),
+        "country-fiji.svg": ("pcdip country Fiji", lambda c: profile_view(eng.profile("FJ"), header, c)),
+        "timeline.svg": ("pcdip timeline --from 2024", lambda c: timeline_table(list(eng.select(Filters(start=parse_date("2024")))), header, c)),
     }
     for name, (title, view) in shots.items():
         console = Console(record=True, width=100, force_terminal=True, color_system="truecolor", file=open("/dev/null", "w"))
         console.print(view(console))
         console.save_svg(str(OUT / name), title=title)
         print(f"wrote docs/img/{name}")
-    html_screenshot(store)
+    html_screenshot(eng)
 
 
-def html_screenshot(store: Store) -> None:
+def html_screenshot(eng: Engine) -> None:
     import tempfile
 
     from playwright.sync_api import sync_playwright
 
     from pcdip import exporters
 
-    page_html = exporters.get("html").write(select(store.events), store)
+    page_html = exporters.get("html").write(list(eng.select()), eng.header)
     assert isinstance(page_html, str)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         path = Path(tmp) / "timeline.html"
