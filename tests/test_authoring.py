@@ -609,6 +609,22 @@ def test_on_duplicate_replace_of_identical_events_writes_nothing(tmp_path: Path,
     assert store.read_bytes() == before
 
 
+def test_reimporting_a_filtered_export_with_replace_finds_it_unchanged(tmp_path: Path, bundled: Path) -> None:
+    """The links a filtered export names outside itself are left out on import, and left out the
+    same way before the comparison: importing the same file again changes nothing."""
+    mine = tmp_path / "mine.toml"
+    assert invoke("init", str(mine)).code == 0
+    export = tmp_path / "fiji.ndjson"
+    export.write_text(invoke("export", "-f", "ndjson", "-c", "Fiji").out, "utf-8")
+    first = invoke("import", str(export), "--store", str(mine))
+    assert first.code == 0 and "left out" in first.err, first.err
+    before = mine.read_bytes()
+    again = invoke("import", str(export), "--store", str(mine), "--on-duplicate", "replace")
+    n = len(export.read_text("utf-8").splitlines())
+    assert again.code == 0 and f"imported 0 events into {mine}; {n} unchanged" == again.err.strip(), again.err
+    assert mine.read_bytes() == before
+
+
 def test_an_unknown_on_duplicate_is_a_usage_error(store: Path) -> None:
     r = invoke("import", str(DATA / "mini.toml"), "--on-duplicate", "merge")
     assert r.code == 2 and "choose error, skip or replace" in r.err

@@ -608,21 +608,28 @@ def append_events(path: str | os.PathLike[str] | None, events: list[Event], *, o
                 f"{where}: the store is not valid, so nothing was written; fix it first ({len(exc.details)} problems):", details=exc.details
             ) from None
         existing = engine.existing_ids([e.id for e in events])
+        known = existing | engine.existing_ids(sorted({r for e in events for r in e.related}))
+        lost: dict[int, int] = {}  # links left out of each event (by its place in the batch)
+        if outside_links == "drop":  # links to events neither in the store nor in the batch (a filtered export's)
+            present = known | {e.id for e in events}
+            kept = _drop_links(events, present)
+            events = [e for e, _ in kept]
+            lost = {i: n for i, (_, n) in enumerate(kept) if n}
         skipped: list[str] = []
         unchanged: list[str] = []
         replacing: list[Event] = []
-        new = events
-        if on_duplicate == "skip":
-            skipped = [e.id for e in events if e.id in existing]
-            new = [e for e in events if e.id not in existing]
-        elif on_duplicate == "replace":
-            from .engine import dumps
+        written: list[int] = []  # places in the batch of the events written (added or replacing)
+        new: list[Event] = []
+        stored: dict[str, Any] = {}
+        for i, e in enumerate(events):
+            if e.id not in existing or on_duplicate == "error":
+                new.append(e)
+                written.append(i)
+            elif on_duplicate == "skip":
+                skipped.append(e.id)
+            else:  # replace: unless it is what the store holds already (links left out as above)
+                from .engine import dumps
 
-            new, stored = [], {}
-            for e in events:
-                if e.id not in existing:
-                    new.append(e)
-                    continue
                 if e.id not in stored:
                     record = engine.get(e.id)
                     stored[e.id] = record.to_dict() if record is not None else None
@@ -630,14 +637,8 @@ def append_events(path: str | os.PathLike[str] | None, events: list[Event], *, o
                     unchanged.append(e.id)
                 else:
                     replacing.append(e)
-        related = {r for e in new + replacing for r in e.related}
-        known = existing | engine.existing_ids(sorted(related))
-        dropped = 0
-        if outside_links == "drop":  # links to events neither in the store nor in the batch (a filtered export's)
-            present = known | {e.id for e in new + replacing}
-            new_kept, replacing_kept = _drop_links(new, present), _drop_links(replacing, present)
-            dropped = sum(n for _, n in new_kept + replacing_kept)
-            new, replacing = [e for e, _ in new_kept], [e for e, _ in replacing_kept]
+                    written.append(i)
+        dropped = sum(lost.get(i, 0) for i in written)
         from .models import Theme
 
         themes = [Theme.model_validate(t.to_dict()) for t in engine.header.themes]
