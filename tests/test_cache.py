@@ -175,12 +175,12 @@ def test_same_bytes_with_the_cache_on_and_off(args: tuple[str, ...], store: Path
 
 def test_a_warm_run_reads_the_index_without_parsing(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     invoke("timeline")
-    import pcdip.cache as c
+    import pcdip.store
 
     def boom(*a: object, **k: object) -> None:
         raise AssertionError("parsed the store")
 
-    monkeypatch.setattr(c, "parse_store", boom)
+    monkeypatch.setattr(pcdip.store, "parse_store", boom)
     assert invoke("timeline", "-n", "1").code == 0
 
 

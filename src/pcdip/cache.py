@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Any
 
 from .engine import FORMAT, Builder, DamagedIndexError, Engine, check_meta
 from .engine import RowCache as EngineRowCache
+from .locations import locate, read_bytes
 from .records import Header
-from .store import locate, parse_store, read_bytes
 
 if TYPE_CHECKING:
     pass
@@ -221,6 +221,8 @@ def _index_somewhere(data: bytes, store: Path, key: str) -> tuple[sqlite3.Connec
 
 
 def _index_into(conn: sqlite3.Connection, data: bytes, store: Path, key: str) -> Header:
+    from .store import parse_store
+
     builder = Builder(conn)
     validated = parse_store(data, store, freeze=True, sink=builder.add, reset=builder.reset)
     header = validated.header()

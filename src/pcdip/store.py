@@ -15,10 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import StoreError, ValidationError
 
+# Re-exported: where a store is, for the callers that import it from here.
+from .locations import ENV_VAR as ENV_VAR
+from .locations import _packaged_store as _packaged_store
+from .locations import bundled_store as bundled_store
+from .locations import locate as locate
+from .locations import read_bytes as read_bytes
+
 if TYPE_CHECKING:  # the models (and their pydantic schemas) load only when a store is validated
     from .models import Event, Store, Theme
 
-ENV_VAR = "PCDIP_STORE"
 _CHUNK = 2000  # events validated at a time
 _EVENT_HEADER = re.compile(rb"[ \t]*\[\[[ \t]*events[ \t]*\]\]")
 _EVENT_HEADER_AFTER_NEWLINE = re.compile(rb"\n[ \t]*\[\[[ \t]*events[ \t]*\]\]")
@@ -34,28 +40,6 @@ def header_starts(data: bytes) -> list[int]:
     return starts
 
 
-def _packaged_store() -> Path:
-    return Path(__file__).resolve().parent / "data" / "events.toml"
-
-
-def bundled_store() -> Path:
-    """The store shipped with pcdip: inside the installed package, or data/ of a source checkout."""
-    packaged = _packaged_store()
-    if packaged.is_file():
-        return packaged
-    return packaged.parent.parent.parent.parent / "data" / "events.toml"
-
-
-def locate(path: str | os.PathLike[str] | None = None) -> Path:
-    """The store to use: an explicit path, else $PCDIP_STORE, else the bundled store."""
-    if path:
-        return Path(path)
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env)
-    return bundled_store()
-
-
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     # Validating many small objects with the cyclic GC on is ~8x slower (docs/PERFORMANCE.md).
@@ -66,18 +50,6 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        hint = f"pass --store PATH or set {ENV_VAR}" if path != bundled_store() else "reinstall pcdip"
-        raise StoreError(f"{path}: no such store; {hint}") from None
-    except IsADirectoryError:
-        raise StoreError(f"{path}: is a folder, not a store file; point --store at an events.toml") from None
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot read the store: {exc.strerror or exc}") from None
 
 
 BOM = b"\xef\xbb\xbf"
