@@ -75,13 +75,13 @@ def without_comment(command: str) -> str:
         return command
     if not words:
         return ""
-    # cut the raw text where the comment starts: after the last word's end
+    # cut the raw text where the comment starts: the first " #" before which the words are all there
     at = command.find(" #")
     while at >= 0:
         try:
-            if shlex.split(command[:at]) == words or list(_words(command[:at])) == words:
+            if _words(command[:at]) == words:
                 return command[:at].rstrip()
-        except ValueError:
+        except ValueError:  # a " #" inside an open quote
             pass
         at = command.find(" #", at + 1)
     return command

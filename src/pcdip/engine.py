@@ -351,9 +351,10 @@ class Engine:
 
     # -- selections -----------------------------------------------------------------------------
 
-    def _select_sql(self, filters: Filters) -> tuple[str, list[Any]]:
+    def _select_sql(self, filters: Filters, columns: str = "d.json, d.crc", tables: str = _ORDERED) -> tuple[str, list[Any]]:
+        """The query of `columns` for the selected events, in timeline order, cut to the limit."""
         where, args = _where(filters)
-        sql = f"SELECT d.json, d.crc FROM {_ORDERED}{where} ORDER BY t.ord{' DESC' if filters.reverse else ''}"
+        sql = f"SELECT {columns} FROM {tables}{where} ORDER BY t.ord{' DESC' if filters.reverse else ''}"
         if filters.limit is not None:
             sql += " LIMIT ?"
             args.append(min(filters.limit, SQL_MAX_INT))
@@ -382,12 +383,7 @@ class Engine:
         them instead of rendering again; a row missing there, or damaged (its CRC), is rendered from
         the event and put back. The text is the same either way: the cache only saves the work.
         """
-        where, args = _where(filters)
-        sql = f"SELECT e.pos, e.year FROM timeline t JOIN events e ON e.pos = t.pos{where} ORDER BY t.ord{' DESC' if filters.reverse else ''}"
-        if filters.limit is not None:
-            sql += " LIMIT ?"
-            args.append(min(filters.limit, SQL_MAX_INT))
-        selected = self._query(sql, args)
+        selected = self._query(*self._select_sql(filters, "e.pos, e.year", "timeline t JOIN events e ON e.pos = t.pos"))
         cache = self.row_cache() if self.row_cache is not None and selected else None
         for k in range(0, len(selected), 512):
             chunk = selected[k : k + 512]

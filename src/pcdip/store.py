@@ -555,6 +555,7 @@ def append_events(path: str | os.PathLike[str] | None, events: list[Event], *, o
     Refuses (ValidationError listing every problem, store untouched) an invalid store or batch,
     and the store installed with pcdip.
     """
+    from .engine import dumps
     from .models import check_events
 
     if on_duplicate not in DUPLICATE_CHOICES:
@@ -600,8 +601,6 @@ def append_events(path: str | os.PathLike[str] | None, events: list[Event], *, o
             elif on_duplicate == "skip":
                 skipped.append(e.id)
             else:  # replace: unless it is what the store holds already (links left out as above)
-                from .engine import dumps
-
                 if e.id not in stored:
                     record = engine.get(e.id)
                     stored[e.id] = record.to_dict() if record is not None else None

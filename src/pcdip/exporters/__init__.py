@@ -38,10 +38,13 @@ class Format:
     folder: bool = False  # writes a folder (-o DIR): the writer returns {relative path: bytes}, see `files`
     rows: bool = False  # renders each event on its own: `row_<name>(event, header)` and `framed_<name>(rows, header)`
 
+    def _function(self, kind: str) -> Any:
+        """The format module's `<kind>_<name>` function (imported when first used)."""
+        return getattr(importlib.import_module(f"{__name__}.{self.module}"), f"{kind}_{self.name}")
+
     @property
     def writer(self) -> Writer:
-        module = importlib.import_module(f"{__name__}.{self.module}")
-        return getattr(module, f"write_{self.name}")  # type: ignore[no-any-return]
+        return self._function("write")  # type: ignore[no-any-return]
 
     def stream(self, events: Iterable[Any], header: Header, fields: Sequence[str] | None = None) -> str | bytes | Iterator[str]:
         """The export as the writer gives it: text, bytes, or text chunks to write in order."""
@@ -52,12 +55,12 @@ class Format:
 
     def row(self, event: Any, header: Header) -> str:
         """One event as this format renders it on its own (formats with `rows`)."""
-        return getattr(importlib.import_module(f"{__name__}.{self.module}"), f"row_{self.name}")(event, header)  # type: ignore[no-any-return]
+        return self._function("row")(event, header)  # type: ignore[no-any-return]
 
     def framed(self, rows: Iterable[tuple[int, str]], header: Header) -> Iterator[str]:
         """The whole export from (year, row) pairs in order, each row as `row` renders it: what
         `stream` writes for all fields (the engine gives these rows from its row cache)."""
-        return getattr(importlib.import_module(f"{__name__}.{self.module}"), f"framed_{self.name}")(rows, header)  # type: ignore[no-any-return]
+        return self._function("framed")(rows, header)  # type: ignore[no-any-return]
 
     def files(self, events: Iterable[Any], header: Header) -> dict[str, bytes]:
         """The files of a folder format, by path relative to the folder (exporters.datapackage.write_folder writes them)."""
