@@ -7,9 +7,10 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pcdip import __version__
@@ -453,6 +454,81 @@ def test_typer_internals_pcdip_relies_on() -> None:
     assert bash is not None and issubclass(bash, BashComplete) and powershell is not None and issubclass(powershell, PowerShellComplete)
     assert bash(group, {}, "pcdip", "_PCDIP_COMPLETE").format_completion(CompletionItem("a b")) == "<a b>"
     assert powershell(group, {}, "pcdip", "_PCDIP_COMPLETE").format_completion(CompletionItem("a b")).startswith("[a b]")
+
+
+def _parameters() -> list[tuple[object, object]]:
+    """(command, parameter) for every option and argument of every command, help included, as
+    `pcdip` prepares them before parsing."""
+    import typer
+    import typer.main
+
+    from pcdip.cli import _compat, _prepare
+
+    group = typer.main.get_command(app)
+    _prepare(group)
+    found: list[tuple[object, object]] = []
+
+    def walk(command: object) -> None:
+        params = list(getattr(command, "params", []))
+        params.append(command.get_help_option(typer.Context(command, help_option_names=["-h", "--help"])))  # type: ignore[attr-defined]
+        found.extend((command, p) for p in params if isinstance(p, (_compat.Option, _compat.Argument)))
+        for sub in getattr(command, "commands", {}).values():
+            walk(sub)
+
+    walk(group)
+    return found
+
+
+PARAMETERS = _parameters()
+CLI_VALUES = st.one_of(
+    st.none(),
+    st.text(st.characters(codec=None), max_size=12),  # lone surrogates too, as a Latin-1 terminal gives them
+    st.from_regex(r"\A[ +-]?[0-9٣_]{0,25} ?\Z"),
+    st.sampled_from(["", "-", ".", "/", "/dev/null", "/nonexistent/x", "1.0", "1e3", "true", "0", "yes"]),
+    st.integers(),
+    st.booleans(),
+)
+
+
+def _outcome(coerce, value, param, ctx):  # type: ignore[no-untyped-def]
+    try:
+        result = coerce(value, param=param, ctx=ctx)
+    except Exception as exc:  # the two coercions must fail alike
+        return ("error", type(exc).__name__, str(exc))
+    return ("value", type(result).__name__, result)
+
+
+@pytest.mark.parametrize(("command", "param"), PARAMETERS, ids=[f"{c.name}:{p.name}" for c, p in PARAMETERS])  # type: ignore[attr-defined]
+@settings(max_examples=30)
+@given(data=st.data())
+def test_plain_coercion_answers_as_typers_own(command: Any, param: Any, data: st.DataObject) -> None:
+    """pcdip coerces plain values without building Typer's Pydantic adapters (start-up time): for
+    every parameter of every command and any value, the answer (or the error) is Typer's own."""
+    import typer
+    from typer._coercion import build_runtime_param
+
+    multiple = param.multiple or param.nargs == -1
+    value = data.draw(st.lists(CLI_VALUES.filter(lambda v: v is not None), max_size=3).map(tuple) if multiple else CLI_VALUES)
+    ctx = typer.Context(command)
+    ours = param.get_runtime_param()
+    assert getattr(ours, "plain", False)
+    assert _outcome(ours.coerce, value, param, ctx) == _outcome(build_runtime_param(param.type_descriptor).coerce, value, param, ctx)
+
+
+def test_a_query_from_the_index_does_not_import_pydantic(bundled: Path, tmp_path: Path) -> None:
+    """Start-up: a query answered from the index needs neither the models nor Typer's adapters."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PCDIP_CACHE_DIR": str(tmp_path / "cache"), "PCDIP_STORE": str(bundled)}
+    env.pop("PCDIP_NO_CACHE", None)
+    code = "import sys; from pcdip.cli import main\ntry:\n main()\nexcept SystemExit: pass\nprint('pydantic' in sys.modules, file=sys.stderr)"
+    args = ["timeline", "--format", "json", "-c", "Fiji", "-n", "5", "--store", str(bundled)]
+    first = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=True)
+    again = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=True)
+    assert first.stdout == again.stdout and json.loads(again.stdout)
+    assert again.stderr.strip() == "False"
 
 
 # --- export -o: never over the store, whole or not at all -------------------------------------

@@ -105,6 +105,24 @@ def test_regions_resolve_by_un_name_cldr_label_or_code() -> None:
     assert not countries.in_region("FJ", "Polynesia")
 
 
+def test_the_generated_tables_answer_as_the_full_index_does() -> None:
+    """resolve() asks the tables built without pycountry first: each name they hold must mean the
+    same country in the full index, and the full index must hold names only pycountry knows."""
+    countries._names.cache_clear()
+    countries._index.cache_clear()
+    fast, full = countries._names(), countries._index()
+    assert fast and all(full[key] == code for key, code in fast.items())
+    only_pycountry = set(full) - set(fast)
+    assert countries.fold("Republic of Fiji") in only_pycountry
+    assert countries.resolve("Republic of Fiji").code == "FJ"
+
+
+def test_a_common_name_is_resolved_without_importing_pycountry() -> None:
+    code = "import sys; from pcdip import countries; c = countries.resolve('Solomons'); print(c.code, 'pycountry' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["SB", "False"]
+
+
 def test_generated_table_covers_pycountry() -> None:
     assert set(COUNTRIES) == {c.alpha_2 for c in pycountry.countries}
     for c in pycountry.countries:

@@ -9,7 +9,7 @@ Layers, most specific first:
 Matching is exact after folding case, accents, punctuation and a leading "the"; fuzzy matching is
 used only to suggest ("Fjii" -> did you mean Fiji?), never to resolve, so "Niger" stays Niger.
 Display names and regions come from the generated module _country_data (scripts/gen_countries.py).
-pycountry is imported only when a user-typed name must be resolved.
+pycountry is imported only when a user-typed name is not in those tables.
 """
 
 from __future__ import annotations
@@ -116,10 +116,9 @@ def name(code: str) -> str:
 
 
 @cache
-def _index() -> dict[str, str]:
-    """Folded name or code -> alpha-2, built once, on first use."""
-    import pycountry
-
+def _names() -> dict[str, str]:
+    """Folded code, CLDR name or alias -> alpha-2, from the generated tables alone: most names
+    people type are found here without importing pycountry."""
     index: dict[str, str] = {}
 
     def add(key: str, code: str) -> None:
@@ -133,6 +132,22 @@ def _index() -> dict[str, str]:
         index[fold(alias)] = code  # curated aliases win over library names
     for alias, code in CLDR_ALIASES.items():
         add(alias, code)
+    for word in AMBIGUOUS:
+        index.pop(fold(word), None)
+    return index
+
+
+@cache
+def _index() -> dict[str, str]:
+    """Folded name or code -> alpha-2: _names() and, where they do not already answer, pycountry's
+    ISO names. A key of _names() means the same here, so resolve() asks _names() first."""
+    import pycountry
+
+    index = dict(_names())
+
+    def add(key: str, code: str) -> None:
+        index.setdefault(fold(key), code)
+
     for c in pycountry.countries:
         for attr in ("name", "official_name", "common_name"):
             value = getattr(c, attr, None)
@@ -165,7 +180,7 @@ def resolve(query: str) -> Country:
         if key == fold(word):
             options = " or ".join(f"{name(c)} ({c})" for c in codes)
             raise NotFoundError(f"{query!r} is ambiguous: did you mean {options}?")
-    code = _index().get(key)
+    code = _names().get(key) or _index().get(key)
     if code is None:
         hint = suggest(query)
         message = f"unknown country {query!r}"

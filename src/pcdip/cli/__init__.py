@@ -62,10 +62,14 @@ METAVARS = {
 }
 
 
-def _name_metavars(command: Any) -> None:
+def _prepare(command: Any) -> None:
+    """Before a command line is parsed: name each option's value in help (`--store PATH`, no
+    metavar on flags, no Python type on arguments), and let plain values skip Pydantic."""
     from . import _compat
 
     for param in getattr(command, "params", []):
+        if isinstance(param, (_compat.Option, _compat.Argument)):
+            _compat.coerce_plainly(param)
         if isinstance(param, _compat.Argument):
             _compat.hide_argument_type(param)
         if isinstance(param, _compat.Option):
@@ -79,10 +83,11 @@ def _name_metavars(command: Any) -> None:
         helper = command.get_help_option(typer.Context(command, help_option_names=["-h", "--help"]))
         if helper is not None:
             helper.metavar = ""
+            _compat.coerce_plainly(helper)
     except (AttributeError, TypeError):
         pass
     for sub in getattr(command, "commands", {}).values():
-        _name_metavars(sub)
+        _prepare(sub)
 
 
 class PcdipGroup(TyperGroup):
@@ -95,7 +100,7 @@ class PcdipGroup(TyperGroup):
     ) -> Any:
         from . import _compat
 
-        _name_metavars(self)
+        _prepare(self)
         if os.environ.get("_PCDIP_COMPLETE"):
             _compat.quote_completions(bash_quoted, powershell_quoted)
         code: int
