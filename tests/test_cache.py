@@ -27,6 +27,7 @@ from pcdip.countries import in_region
 from pcdip.dates import parse_date
 from pcdip.engine import memory_engine
 from pcdip.exporters import FORMATS
+from pcdip.exporters.jsonfmt import dumps
 from pcdip.models import Event
 from pcdip.query import Filters
 
@@ -118,7 +119,9 @@ def test_engine_agrees_with_a_naive_filter(events: list[Event], f: Filters) -> N
     got = [e.id for e in engine.select(f)]
     assert got == reference(events, f)
     assert engine.count(f) == len(got)
-    assert list(engine.texts(f)) == [json.dumps(e.to_dict(), ensure_ascii=False) for e in engine.select(f)]
+    texts = list(engine.texts(f))
+    assert [json.loads(t) for t in texts] == [e.to_dict() for e in engine.select(f)]
+    assert texts == [dumps(e.to_dict()) for e in engine.select(f)]  # the bytes every other JSON path writes
     if f.limit is None:
         counts: dict[str, int] = {}
         for e in events:

@@ -243,3 +243,21 @@ def test_dumps_with_rows_is_the_same_json_value(value: dict, rows: list) -> None
     document = {**value, "events": rows}
     text = dumps_with_rows(document, "events")
     assert json.loads(text) == json.loads(dumps(document, indent=2)) == document
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=4), c, max_size=3),
+    max_leaves=12,
+)
+
+
+@given(JSON_VALUES)
+def test_compact_json_is_the_value_on_one_line(value: object) -> None:
+    """Every compact JSON text pcdip writes (an event of an export, a row of the index) reads back
+    as the value, on one line even for the characters line-based tools take for line breaks."""
+    from pcdip.exporters.jsonfmt import dumps
+
+    text = dumps(value)
+    assert json.loads(text) == value
+    assert len(text.splitlines()) <= 1 and "\n" not in text

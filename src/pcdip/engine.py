@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .countries import Country
     from .models import Event
 
-FORMAT = 4  # the layout below; part of the cache key
+FORMAT = 5  # the layout below; part of the cache key
 SQL_MAX_INT = 2**63 - 1
 SEP = "\x1f"  # between the items of a text column; validated text holds no control characters
 
