@@ -247,6 +247,24 @@ def test_odd_events_validate_and_read_back(events: list[Event], tmp_path_factory
     assert read_events(folder) == [as_read(e.to_dict()) for e in ordered]
 
 
+def test_a_cell_that_looks_like_another_delimiter_does_not_change_the_dialect(tmp_path: Path) -> None:
+    """The dialect is declared: a reader that guessed it from a sample once took `;` for the
+    delimiter of the actors table when an actor's name held `;"`."""
+    themes = [Theme(id="training", label="Training", description="about training")]
+    model = Store(schema_version=1, themes=themes, events=[])
+    source = {"title": "t", "publisher": "p", "url": "https://example.org/"}
+    events = [
+        Event.model_validate({"id": f"e{i}", "date": "1990", "title": "t", "summary": "s", "themes": ["training"], "actors": actors, "sources": [source]})
+        for i, actors in enumerate([['a;"b', "c;d"], ['x; "y"'], ["z"]])
+    ]
+    folder = tmp_path / "pkg"
+    write_folder(folder, write_datapackage(events, model))
+    _validate(folder)
+    assert [e["actors"] for e in read_events(folder)] == [['a;"b', "c;d"], ['x; "y"'], ["z"]]
+    descriptor = json.loads((folder / DESCRIPTOR).read_text("utf-8"))
+    assert {r["dialect"]["delimiter"] for r in descriptor["resources"]} == {","}
+
+
 # --- the bundled store -----------------------------------------------------------------------
 
 

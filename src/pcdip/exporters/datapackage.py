@@ -335,6 +335,9 @@ def write_datapackage(
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
+                # Declared, so that no reader guesses it from a sample (a cell holding `;"` once
+                # made one guess `;`): what csvfmt.row_text writes.
+                "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "lineTerminator": "\r\n", "header": True},
                 "bytes": len(data),
                 "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
                 "schema": schema,
