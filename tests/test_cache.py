@@ -484,3 +484,18 @@ def test_framed_rows_and_the_writer_give_the_same_export(fmt: object, store: Pat
             direct = fmt.write(engine.select(filters), engine.header)  # type: ignore[attr-defined]
             framed = "".join(export_chunks(engine, filters, fmt, None))
             assert framed == direct
+
+
+def test_a_profiles_json_splices_the_index_rows_as_encoding_them_would(bundled: Path) -> None:
+    """`country --format json` writes the index's own rows for the events: the same bytes as
+    encoding the decoded events again, for every country of the bundled store."""
+    from pcdip.exporters.jsonfmt import dumps_with_rows
+
+    engine = open_engine(bundled)
+    codes = sorted(engine.country_counts())
+    assert len(codes) > 100
+    for code in codes:
+        profile = engine.profile(code)
+        assert all(e.text is not None for e in profile.events)
+        assert profile.json() == dumps_with_rows(profile.to_dict(), "events")
+        assert json.loads(profile.json())["events"] == [e.to_dict() for e in profile.events]

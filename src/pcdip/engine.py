@@ -204,6 +204,14 @@ class Profile:
     def last(self) -> Record | None:
         return self.events[-1] if self.events else None
 
+    def json(self) -> str:
+        """`to_dict()` as JSON, its events one compact object a line: the index's own rows where the
+        events were read from it (the same text, not encoded again)."""
+        from .exporters.jsonfmt import dumps_with_rows
+
+        texts = [e.text for e in self.events if e.text is not None]
+        return dumps_with_rows(self.to_dict(), "events", texts if len(texts) == len(self.events) else None)
+
     def to_dict(self) -> dict[str, Any]:
         first, last = self.first, self.last
         return {
@@ -407,8 +415,9 @@ class Engine:
 
     def select(self, filters: Filters = Filters()) -> Iterator[Record]:
         """Each selected event as a Record, in timeline order (latest first with `reverse`), at most `limit`."""
-        for value in self.dicts(filters):
-            yield Record(value)
+        sql, args = self._select_sql(filters)
+        for text, value in self._rows(sql, args):
+            yield Record(value, text)
 
     def count(self, filters: Filters = Filters()) -> int:
         where, args = _where(filters)

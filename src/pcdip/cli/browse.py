@@ -150,9 +150,7 @@ def country(
     filters = build_filters(eng.header.theme_labels, date_from=date_from, date_to=date_to, theme=theme)
     result = eng.profile(code, filters)
     if fmt == "json":
-        from ..exporters.jsonfmt import dumps_with_rows
-
-        emit(dumps_with_rows(result.to_dict(), "events") + "\n")
+        emit(result.json() + "\n")
         return
     from ..render import make_console, profile_view
 

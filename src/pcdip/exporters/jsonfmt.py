@@ -36,15 +36,16 @@ def dumps(value: Any, *, indent: int | None = None) -> str:
     return text
 
 
-def dumps_with_rows(value: dict[str, Any], rows: str) -> str:
+def dumps_with_rows(value: dict[str, Any], rows: str, texts: Sequence[str] | None = None) -> str:
     """`dumps(value, indent=2)`, except that the list under the key `rows` has one compact object
-    a line, as `export --format json` writes events: the same JSON value, written by the C encoder
-    (an indented dump is written by Python's own, and a country's thousands of events took most of
-    `country --format json`)."""
+    a line, as `export --format json` writes events: the same JSON value, written compactly (an
+    indented dump is written by Python's own encoder, and a country's thousands of events took
+    most of `country --format json`). `texts`, when given, are the rows' JSON texts already written."""
     parts = []
     for key, item in value.items():
         if key == rows and isinstance(item, list):
-            text = ("[\n    " + ",\n    ".join(dumps(x) for x in item) + "\n  ]") if item else "[]"
+            encoded = texts if texts is not None else [dumps(x) for x in item]
+            text = ("[\n    " + ",\n    ".join(encoded) + "\n  ]") if item else "[]"
         else:
             text = dumps(item, indent=2).replace("\n", "\n  ")
         parts.append(f"  {dumps(key)}: {text}")
