@@ -64,7 +64,7 @@ figure = st.fixed_dictionaries(
 
 release = st.builds(lambda a, b, c: f"{a}.{b}.{c}", st.integers(0, 12), st.integers(0, 12), st.integers(0, 12))
 provenance = st.fixed_dictionaries(
-    {"added": release, "basis": st.sampled_from(["fact-sheet", "source-reading"])}, optional={"checked": release, "audited": release}
+    {"added": release, "basis": st.sampled_from(["fact-sheet", "source-reading"])}, optional={"checked": release, "audited": release, "revised": release}
 )
 
 

@@ -68,7 +68,13 @@ def read_events(folder: Path) -> list[dict[str, Any]]:
 
         place = {"name": e["place_name"], "latitude": e["latitude"], "longitude": e["longitude"]} if e["place_name"] is not None else None
         prov = (
-            {"added": e["provenance_added"], "basis": e["provenance_basis"], "checked": e["provenance_checked"], "audited": e["provenance_audited"]}
+            {
+                "added": e["provenance_added"],
+                "basis": e["provenance_basis"],
+                "checked": e["provenance_checked"],
+                "audited": e["provenance_audited"],
+                "revised": e["provenance_revised"],
+            }
             if e["provenance_added"]
             else None
         )

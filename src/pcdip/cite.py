@@ -132,7 +132,7 @@ def is_release(text: str) -> bool:
 
 
 def store_release(events: Iterable[Record]) -> str | None:
-    """The highest release named by the events' provenance (`added`, `checked` or `audited`), or None.
+    """The highest release named by the events' provenance (`added`, `checked`, `audited` or `revised`), or None.
 
     Give it every event of the store: a release is the store's, whichever events are cited.
     """
@@ -141,7 +141,7 @@ def store_release(events: Iterable[Record]) -> str | None:
         prov = event.provenance
         if prov is None:
             continue
-        for text in (prov.added, prov.checked, prov.audited):
+        for text in (prov.added, prov.checked, prov.audited, prov.revised):
             if text and is_release(text) and (best is None or _release_key(text) > _release_key(best)):
                 best = text
     return best

@@ -265,7 +265,8 @@ def describe(field: str, value: Any) -> str:
     if field == "provenance" and isinstance(value, Mapping):
         checked = f", checked {value['checked']}" if value.get("checked") else ", not checked"
         audited = f", audited {value['audited']}" if value.get("audited") else ""
-        return f"added {value.get('added')}, {value.get('basis')}{checked}{audited}"
+        revised = f", revised {value['revised']}" if value.get("revised") else ""
+        return f"added {value.get('added')}, {value.get('basis')}{checked}{audited}{revised}"
     if isinstance(value, str):
         return value
     return _canon(value)

@@ -24,4 +24,4 @@ EVENT_FIELDS: tuple[str, ...] = (
 SOURCE_FIELDS: tuple[str, ...] = ("title", "publisher", "url", "published", "undated", "archive_url", "accessed")
 FIGURE_FIELDS: tuple[str, ...] = ("name", "value", "qualifier", "unit")
 PLACE_FIELDS: tuple[str, ...] = ("name", "latitude", "longitude")
-PROVENANCE_FIELDS: tuple[str, ...] = ("added", "basis", "checked", "audited")
+PROVENANCE_FIELDS: tuple[str, ...] = ("added", "basis", "checked", "audited", "revised")

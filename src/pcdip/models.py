@@ -221,6 +221,10 @@ class Provenance(_Model):
         default=None,
         description="the last release in which an independent checker (not who recorded or swept the event) re-read it against its sources",
     )
+    revised: Release | None = Field(
+        default=None,
+        description="the last release that changed what the event says or cites after its last check or audit, when a later release did",
+    )
 
 
 class Event(_Model, Spanned):
@@ -298,7 +302,9 @@ class Event(_Model, Spanned):
                 }
                 for s in self.sources
             ],
-            "provenance": {"added": p.added, "basis": p.basis, "checked": p.checked, "audited": p.audited} if (p := self.provenance) else None,
+            "provenance": {"added": p.added, "basis": p.basis, "checked": p.checked, "audited": p.audited, "revised": p.revised}
+            if (p := self.provenance)
+            else None,
         }
 
 

@@ -61,20 +61,23 @@ class PlaceRecord:
 
 
 class ProvenanceRecord:
-    __slots__ = ("added", "audited", "basis", "checked")
+    __slots__ = ("added", "audited", "basis", "checked", "revised")
 
     def __init__(self, d: Mapping[str, Any]) -> None:
         self.added: str = d["added"]
         self.basis: str = d["basis"]
         self.checked: str | None = d.get("checked")
         self.audited: str | None = d.get("audited")
+        self.revised: str | None = d.get("revised")
 
     def describe(self) -> str:
-        """`added in 0.1.4 (source reading); checked 0.2.0; audited 0.2.1`, as people read it."""
+        """`added in 0.1.4 (source reading); checked 0.2.0; audited 0.2.1; revised 0.2.2`, as people read it."""
         parts = [f"added in {self.added} ({self.basis.replace('-', ' ')})"]
         parts.append(f"checked {self.checked}" if self.checked else "not checked since")
         if self.audited:
             parts.append(f"audited {self.audited}")
+        if self.revised:
+            parts.append(f"revised {self.revised}")
         return "; ".join(parts)
 
 

@@ -6,7 +6,7 @@ export is (lists keep their order in a `position` column, from 0):
 
     events.csv            id (primary key), date, end, start_day, end_day, precision, title, summary,
                           note, place_name, latitude, longitude, provenance_added, provenance_basis,
-                          provenance_checked, provenance_audited
+                          provenance_checked, provenance_audited, provenance_revised
     sources.csv           event_id, position, title, publisher, url, published, undated, archive_url, accessed
     figures.csv           event_id, position, name, value, qualifier, unit
     actors.csv            event_id, position, name
@@ -115,6 +115,7 @@ TABLES: tuple[tuple[str, str, list[Field], list[str], list[dict[str, Any]]], ...
             ),
             _f("provenance_checked", "string", "the last release whose sweep re-read every claim against the cited sources"),
             _f("provenance_audited", "string", "the last release in which an independent checker re-read the event against its sources"),
+            _f("provenance_revised", "string", "the last release that changed what the event says or cites after its last check or audit"),
         ],
         ["id"],
         [],
@@ -292,6 +293,7 @@ def write_datapackage(
             prov.get("basis"),
             prov.get("checked"),
             prov.get("audited"),
+            prov.get("revised"),
         )
         for i, s in enumerate(d["sources"]):
             tables["sources"].add(eid, i, s["title"], s["publisher"], s["url"], s["published"], bool(s["undated"]), s["archive_url"], s["accessed"])
