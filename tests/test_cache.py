@@ -499,3 +499,78 @@ def test_a_profiles_json_splices_the_index_rows_as_encoding_them_would(bundled: 
         assert all(e.text is not None for e in profile.events)
         assert profile.json() == dumps_with_rows(profile.to_dict(), "events")
         assert json.loads(profile.json())["events"] == [e.to_dict() for e in profile.events]
+
+
+# --- an index extended after an append ----------------------------------------------------------
+
+
+def _tables(conn: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
+    from pcdip.engine import TABLES
+
+    return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall()) for t in TABLES}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(events=stores(), data=st.data())
+def test_an_index_extended_by_an_append_is_the_index_built_afresh(events: list[Event], data: st.DataObject) -> None:
+    """After `add` or `import`, the index is extended in place of a rebuild: table by table, row
+    by row, it must be what a fresh build of the whole store gives (one event at a time in the
+    timeline, or the timeline numbered again for a large batch)."""
+    from pcdip.engine import append_to_index, build
+
+    # Few distinct dates, so that the timeline's order turns on the end day and then the id.
+    dates = st.tuples(st.sampled_from(["2001", "2001-06", "2001-06-01", "2002~"]), st.sampled_from([None, "2003", "2005"]))
+    events = [
+        Event.model_validate({**e.to_dict(), "date": d, "end": end})
+        for e, (d, end) in zip(events, data.draw(st.lists(dates, min_size=len(events), max_size=len(events))), strict=True)
+    ]
+    split = data.draw(st.integers(0, len(events)))
+    shift_at_most = data.draw(st.sampled_from([0, 1, 100]))
+    header = {"schema_version": 1, "themes": []}
+    extended = sqlite3.connect(":memory:")
+    build(extended, events[:split], header, {"digest": "old"})
+    append_to_index(extended, events[split:], {"digest": "new"}, shift_at_most=shift_at_most)
+    fresh = sqlite3.connect(":memory:")
+    build(fresh, events, header, {"digest": "new"})
+    assert _tables(extended) == _tables(fresh)
+
+
+def _stamp(store: Path) -> dict[str, Any]:
+    return dict(json.loads(cache.paths(store.resolve())[1].read_text("utf-8")))
+
+
+ADD = ["add", "--no-input", "--date", "2012-05", "--title", "A new event", "--summary", "Added.", "-t", "training", "-c", "Fiji"]
+ADD += ["--source-url", "https://example.org/new", "--source-title", "New", "--source-publisher", "Someone"]
+
+
+def test_add_extends_the_saved_index_and_the_next_query_reads_it(store: Path) -> None:
+    index = _index(store)
+    inode = index.stat().st_ino
+    r = invoke(*ADD)
+    assert r.code == 0, r.err
+    stamp = _stamp(store)
+    assert stamp["digest"] == cache.digest(store.read_bytes())  # it vouches for the new bytes
+    assert index.stat().st_ino == inode  # extended where it is, not built again
+    assert stamp["index"] == [index.stat().st_ino, index.stat().st_size, index.stat().st_mtime_ns]
+    got = invoke("export", "-f", "ndjson").out
+    assert got == _expected() and "2012-05-a-new-event" in got
+    assert index.stat().st_ino == inode  # the query read it
+    assert invoke("timeline", "-c", "Fiji").out == invoke("timeline", "-c", "Fiji", env={"PCDIP_NO_CACHE": "1"}).out
+
+
+def test_add_extends_the_index_it_built_itself_before_saving_it(store: Path) -> None:
+    assert not cache.paths(store.resolve())[0].exists()
+    r = invoke(*ADD)
+    assert r.code == 0, r.err
+    assert _stamp(store)["digest"] == cache.digest(store.read_bytes())
+    assert invoke("export", "-f", "ndjson").out == _expected()
+
+
+def test_a_busy_cache_leaves_the_index_to_be_rebuilt_and_the_answer_right(store: Path) -> None:
+    from filelock import FileLock
+
+    _index(store)
+    with FileLock(cache.paths(store.resolve())[2]):
+        assert invoke(*ADD).code == 0
+    assert _stamp(store)["digest"] != cache.digest(store.read_bytes())  # not extended: a miss
+    assert invoke("export", "-f", "ndjson").out == _expected()

@@ -88,11 +88,31 @@ def code_digest() -> str:
     return _CODE
 
 
+_HASHED: list[tuple[bytes, Any]] = []  # the bytes hashed last and their hash: a write extends it
+
+
 def digest(data: bytes) -> str:
     """The key of an index: the store's bytes, the code that builds indexes, and their layout."""
     h = hashlib.sha256(data)  # with the CPU's SHA instructions, three times as fast as BLAKE2 here
+    _HASHED[:] = [(data, h.copy())]
+    return _finish_digest(h)
+
+
+def digest_of(pieces: list[bytes]) -> str:
+    """`digest(b"".join(pieces))` without joining them, continuing from the hash of the first
+    piece when it is the very bytes hashed last (a store read under its lock, then appended to)."""
+    if _HASHED and _HASHED[0][0] is pieces[0]:
+        h, rest = _HASHED[0][1].copy(), pieces[1:]
+    else:
+        h, rest = hashlib.sha256(), pieces
+    for piece in rest:
+        h.update(piece)
+    return _finish_digest(h)
+
+
+def _finish_digest(h: Any) -> str:
     h.update(f"\0pcdip code {code_digest()} index {FORMAT}".encode())
-    return h.hexdigest()[:40]
+    return str(h.hexdigest()[:40])
 
 
 def _name(store: Path) -> str:
@@ -284,9 +304,81 @@ def open_engine_on(store: Path, data: bytes) -> Engine:
     if enabled():
         found = _open_cached_bytes(store, data)
         if found is not None:
-            return Engine(found[0], found[1], store_path=store)
+            engine = Engine(found[0], found[1], store_path=store)
+            engine.index_file = paths(store)[0]
+            return engine
     conn, header = _build(data, store, os.stat(store))
     return Engine(conn, header, store_path=store)
+
+
+def after_append(store: Path, engine: Engine, pieces: list[bytes], events: list[Any]) -> bool:
+    """Once events were appended to a store (its new bytes are `pieces`; `engine` answered for the
+    bytes before, `pieces[0]`), extend its index with them, so that the next query does not
+    rebuild it: the index file itself (under the cache's lock for the store, in one transaction,
+    then stamped for the new bytes), or the index this run built and has not saved yet. False
+    when neither was possible (the cache off, busy or unwritable): the next query rebuilds it."""
+    from .engine import append_to_index
+
+    if not enabled():
+        return False
+    try:
+        store = store.resolve()
+        old = str(engine.conn.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()[0])
+        st = os.stat(store)
+    except (OSError, sqlite3.Error, TypeError):
+        return False
+    key = digest_of(pieces)
+    for i, (pending_store, pending_key, tmp, _) in enumerate(_PENDING):
+        if pending_store == store and pending_key == old:  # built by this run: extend it before it is saved
+            try:
+                append_to_index(engine.conn, events, {"digest": key})
+            except sqlite3.Error:
+                return False
+            _PENDING[i] = (store, key, tmp, st)
+            return True
+    index_file = getattr(engine, "index_file", None)
+    if index_file is None:
+        return False
+    return _extend_saved(store, index_file, old, key, events, st)
+
+
+def _extend_saved(store: Path, index: Path, old: str, key: str, events: list[Any], st: os.stat_result) -> bool:
+    from filelock import FileLock, Timeout
+
+    from .engine import append_to_index
+
+    _, stamp_path, lock = paths(store)
+    try:
+        with FileLock(lock, timeout=0):
+            stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
+            if stamp.get("digest") != old or _file_key(index.stat()) != stamp.get("index"):
+                return False  # replaced since this run opened it
+            conn = sqlite3.connect(index, timeout=1.0)
+            try:
+                conn.execute("PRAGMA synchronous = FULL")
+                append_to_index(conn, events, {"digest": key})
+            finally:
+                conn.close()
+            _write_json(stamp_path, {**stamp, "digest": key, "store_stat": _stat_key(st), "hashed_ns": time.time_ns(), "index": _file_key(index.stat())})
+    except (Timeout, OSError, ValueError, sqlite3.Error):
+        try:  # the index may hold the new rows while the stamp vouches for the old: never read it
+            if json.loads(stamp_path.read_text(encoding="utf-8")).get("index") != _file_key(index.stat()):
+                stamp_path.unlink()
+        except (OSError, ValueError):
+            pass
+        return False
+    if not rows_path(store).exists():
+        return True
+    try:  # the kept rows of the events before stay valid: they now belong to the new key
+        rows = sqlite3.connect(rows_path(store), timeout=1.0)
+        try:
+            with rows:
+                rows.execute("UPDATE meta SET value = ? WHERE key = 'index' AND value = ?", (key, old))
+        finally:
+            rows.close()
+    except sqlite3.Error:
+        pass
+    return True
 
 
 def _open_cached_bytes(store: Path, data: bytes) -> tuple[sqlite3.Connection, Header] | None:
@@ -431,6 +523,7 @@ def finish() -> None:
     """
     pending = list(_PENDING)
     _PENDING.clear()
+    _HASHED.clear()
     if not pending:
         return
     small = os.environ.get(ENV_SYNC) == "1" or not hasattr(os, "fork")

@@ -110,33 +110,7 @@ class Builder:
         self.regions: dict[str, str] = {}
 
     def add(self, events: Iterable[Event]) -> None:
-        from . import countries as _countries
-
-        rows, docs, countries, themes, related, regions = [], [], [], [], [], []
-        pos = len(self.keys)
-        for e in events:
-            text = dumps(e.to_dict())
-            start, end = e.start_day.toordinal(), e.end_day.toordinal()
-            rows.append((pos, e.id, start, end, e.date.year, actor_key(e.actors), search_key([e.title, e.summary, *e.actors])))
-            docs.append((pos, text, zlib.crc32(text.encode("utf-8"))))
-            countries += [(c, pos) for c in e.countries]
-            regions += [(r, pos) for r in sorted({self._region(c, _countries) for c in e.countries if c != "CN"})]
-            themes += [(t, pos) for t in e.themes]
-            related += [(r, pos) for r in e.related]
-            self.keys.append((start, end, e.id, pos))
-            pos += 1
-        self.conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        self.conn.executemany("INSERT INTO docs VALUES (?, ?, ?)", docs)
-        self.conn.executemany("INSERT INTO event_countries VALUES (?, ?)", countries)
-        self.conn.executemany("INSERT INTO event_themes VALUES (?, ?)", themes)
-        self.conn.executemany("INSERT INTO event_related VALUES (?, ?)", related)
-        self.conn.executemany("INSERT INTO event_regions VALUES (?, ?)", regions)
-
-    def _region(self, code: str, countries: Any) -> str:
-        region = self.regions.get(code)
-        if region is None:
-            region = self.regions[code] = countries.get(code).region or "—"
-        return region
+        self.keys += _insert_rows(self.conn, events, len(self.keys), self.regions)
 
     def reset(self) -> None:
         """Forget every event added (the store is being read again from the start)."""
@@ -154,6 +128,63 @@ class Builder:
         n = len(self.keys)
         self.keys = []
         return n
+
+
+def _insert_rows(conn: sqlite3.Connection, events: Iterable[Event], pos: int, regions_of: dict[str, str]) -> list[tuple[int, int, str, int]]:
+    """Write the rows of these events, numbered from `pos` in file order, to every table but the
+    timeline; return their timeline keys (start day, end day, id, position)."""
+    from . import countries as _countries
+
+    def region(code: str) -> str:
+        found = regions_of.get(code)
+        if found is None:
+            found = regions_of[code] = _countries.get(code).region or "—"
+        return found
+
+    rows, docs, countries, themes, related, regions, keys = [], [], [], [], [], [], []
+    for e in events:
+        text = dumps(e.to_dict())
+        start, end = e.start_day.toordinal(), e.end_day.toordinal()
+        rows.append((pos, e.id, start, end, e.date.year, actor_key(e.actors), search_key([e.title, e.summary, *e.actors])))
+        docs.append((pos, text, zlib.crc32(text.encode("utf-8"))))
+        countries += [(c, pos) for c in e.countries]
+        regions += [(r, pos) for r in sorted({region(c) for c in e.countries if c != "CN"})]
+        themes += [(t, pos) for t in e.themes]
+        related += [(r, pos) for r in e.related]
+        keys.append((start, end, e.id, pos))
+        pos += 1
+    conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.executemany("INSERT INTO docs VALUES (?, ?, ?)", docs)
+    conn.executemany("INSERT INTO event_countries VALUES (?, ?)", countries)
+    conn.executemany("INSERT INTO event_themes VALUES (?, ?)", themes)
+    conn.executemany("INSERT INTO event_related VALUES (?, ?)", related)
+    conn.executemany("INSERT INTO event_regions VALUES (?, ?)", regions)
+    return keys
+
+
+SHIFT_AT_MOST = 100  # new events placed in the timeline one by one; more, and it is numbered again
+
+
+def append_to_index(conn: sqlite3.Connection, events: list[Event], meta: dict[str, str], *, shift_at_most: int = SHIFT_AT_MOST) -> None:
+    """Extend a built index (read-write, no transaction open) with events appended to its store,
+    in one transaction: what `Builder` would have written had the store held them from the start
+    (positions after the last event, each placed in timeline order), with `meta` updated. The
+    tests compare the result with a fresh build, table by table."""
+    with conn:
+        count = int(conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+        keys = _insert_rows(conn, events, count, {})
+        if len(keys) > shift_at_most:
+            conn.execute("DELETE FROM timeline")
+            conn.execute("INSERT INTO timeline SELECT row_number() OVER (ORDER BY start_day, end_day, id) - 1, pos FROM events")
+        else:
+            for start, end, event_id, pos in sorted(keys):
+                # Its place: the events before it in (start, end, id) order, itself excluded.
+                k = int(conn.execute("SELECT COUNT(*) FROM events WHERE (start_day, end_day, id) < (?, ?, ?)", (start, end, event_id)).fetchone()[0])
+                conn.execute("UPDATE timeline SET ord = -ord - 1 WHERE ord >= ?", (k,))  # out of the way, then one up
+                conn.execute("UPDATE timeline SET ord = -ord WHERE ord < 0")
+                conn.execute("INSERT INTO timeline VALUES (?, ?)", (k, pos))
+        meta = {**meta, "events": str(count + len(keys))}
+        conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(meta.items()))
 
 
 def build(conn: sqlite3.Connection, events: Iterable[Event], header: dict[str, Any], meta: dict[str, str] | None = None) -> int:
@@ -288,6 +319,7 @@ class Engine:
         self.header = header
         self._rebuild = rebuild
         self.store_path = store_path  # the store file it answers for, when it is one
+        self.index_file: Path | None = None  # the cache's index file it reads, when it does
         # Where rendered rows are kept between runs (cache.RowCache, opened on first use), if anywhere.
         self.row_cache: Callable[[], RowCache | None] | None = None
 

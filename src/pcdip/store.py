@@ -634,6 +634,10 @@ def append_events(path: str | os.PathLike[str] | None, events: list[Event], *, o
             _check_header_count(target, data, appended, new, count)
             pieces += [separator, appended]
         atomic_write(target, pieces)
+        if new and not replacing:  # the index, extended, answers for the new bytes (else rebuilt on the next query)
+            from .cache import after_append
+
+            after_append(target, engine, pieces, new)
         return result
 
 
