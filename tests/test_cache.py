@@ -558,10 +558,14 @@ def test_add_extends_the_saved_index_and_the_next_query_reads_it(store: Path) ->
     assert invoke("timeline", "-c", "Fiji").out == invoke("timeline", "-c", "Fiji", env={"PCDIP_NO_CACHE": "1"}).out
 
 
-def test_add_extends_the_index_it_built_itself_before_saving_it(store: Path) -> None:
+def test_add_extends_the_index_it_built_itself_before_saving_it(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert not cache.paths(store.resolve())[0].exists()
+    builds: list[Path] = []
+    index_into = cache._index_into
+    monkeypatch.setattr(cache, "_index_into", lambda conn, data, where, key: builds.append(where) or index_into(conn, data, where, key))
     r = invoke(*ADD)
     assert r.code == 0, r.err
+    assert len(builds) == 1  # read before the lock and again under it: the same bytes, indexed once
     assert _stamp(store)["digest"] == cache.digest(store.read_bytes())
     assert invoke("export", "-f", "ndjson").out == _expected()
 
@@ -574,3 +578,21 @@ def test_a_busy_cache_leaves_the_index_to_be_rebuilt_and_the_answer_right(store:
         assert invoke(*ADD).code == 0
     assert _stamp(store)["digest"] != cache.digest(store.read_bytes())  # not extended: a miss
     assert invoke("export", "-f", "ndjson").out == _expected()
+
+
+@given(st.binary(max_size=64), st.lists(st.binary(max_size=16), max_size=3), st.booleans())
+def test_a_digest_taken_from_the_last_hash_is_the_digest(first: bytes, more: list[bytes], same: bool) -> None:
+    """A store read again under its lock, and the store after an append, are keyed from the hash
+    already taken: the same key a fresh hash gives."""
+
+    def fresh(data: bytes) -> str:
+        cache._HASHED.clear()
+        return cache.digest(data)
+
+    want_first, want_all = fresh(first), fresh(first + b"".join(more))
+    cache.digest(first)
+    again = bytes(bytearray(first)) if same else first + b"x"  # equal bytes, another object; or other bytes
+    assert cache.digest(again) == (want_first if same else fresh(again))
+    cache.digest(first)
+    assert cache.digest_of([first, *more]) == want_all
+    assert cache.digest_of([bytes(bytearray(first)), *more]) == want_all

@@ -92,7 +92,10 @@ _HASHED: list[tuple[bytes, Any]] = []  # the bytes hashed last and their hash: a
 
 
 def digest(data: bytes) -> str:
-    """The key of an index: the store's bytes, the code that builds indexes, and their layout."""
+    """The key of an index: the store's bytes, the code that builds indexes, and their layout.
+    Bytes equal to those hashed last (a store read again under its lock) are not hashed again."""
+    if _HASHED and (_HASHED[0][0] is data or _HASHED[0][0] == data):
+        return _finish_digest(_HASHED[0][1].copy())
     h = hashlib.sha256(data)  # with the CPU's SHA instructions, three times as fast as BLAKE2 here
     _HASHED[:] = [(data, h.copy())]
     return _finish_digest(h)
@@ -101,7 +104,7 @@ def digest(data: bytes) -> str:
 def digest_of(pieces: list[bytes]) -> str:
     """`digest(b"".join(pieces))` without joining them, continuing from the hash of the first
     piece when it is the very bytes hashed last (a store read under its lock, then appended to)."""
-    if _HASHED and _HASHED[0][0] is pieces[0]:
+    if _HASHED and (_HASHED[0][0] is pieces[0] or _HASHED[0][0] == pieces[0]):
         h, rest = _HASHED[0][1].copy(), pieces[1:]
     else:
         h, rest = hashlib.sha256(), pieces
@@ -208,6 +211,7 @@ def _build(data: bytes, store: Path, st: os.stat_result | None) -> tuple[sqlite3
     conn, header, tmp = _index_somewhere(data, store, key)
     if tmp is not None and st is not None:
         _PENDING.append((store, key, tmp, st))
+        _BUILT[(store, key)] = (conn, header)
     return conn, header
 
 
@@ -307,6 +311,9 @@ def open_engine_on(store: Path, data: bytes) -> Engine:
             engine = Engine(found[0], found[1], store_path=store)
             engine.index_file = paths(store)[0]
             return engine
+        built = _BUILT.get((store, digest(data)))
+        if built is not None:  # this run built the index of these bytes already (`add` read the store before its lock)
+            return Engine(built[0], built[1], store_path=store)
     conn, header = _build(data, store, os.stat(store))
     return Engine(conn, header, store_path=store)
 
@@ -335,6 +342,7 @@ def after_append(store: Path, engine: Engine, pieces: list[bytes], events: list[
             except sqlite3.Error:
                 return False
             _PENDING[i] = (store, key, tmp, st)
+            _BUILT.pop((store, old), None)
             return True
     index_file = getattr(engine, "index_file", None)
     if index_file is None:
@@ -512,6 +520,7 @@ def _row_cache_for(store: Path, key: str) -> Callable[[], RowCache | None]:
 # --- writing ----------------------------------------------------------------------------------
 
 _PENDING: list[tuple[Path, str, Path, os.stat_result]] = []
+_BUILT: dict[tuple[Path, str], tuple[sqlite3.Connection, Header]] = {}  # the pending indexes, open
 
 
 def finish() -> None:
@@ -524,6 +533,7 @@ def finish() -> None:
     pending = list(_PENDING)
     _PENDING.clear()
     _HASHED.clear()
+    _BUILT.clear()
     if not pending:
         return
     small = os.environ.get(ENV_SYNC) == "1" or not hasattr(os, "fork")
