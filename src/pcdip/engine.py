@@ -391,10 +391,11 @@ class Engine:
 
     # -- selections -----------------------------------------------------------------------------
 
-    def _select_sql(self, filters: Filters, columns: str = "d.json, d.crc", tables: str = _ORDERED) -> tuple[str, list[Any]]:
-        """The query of `columns` for the selected events, in timeline order, cut to the limit."""
+    def _select_sql(self, filters: Filters, columns: str) -> tuple[str, list[Any]]:
+        """The query of `columns` (of `t`, the timeline, and `e`, the events) for the selected
+        events, in timeline order, cut to the limit."""
         where, args = _where(filters)
-        sql = f"SELECT {columns} FROM {tables}{where} ORDER BY t.ord{' DESC' if filters.reverse else ''}"
+        sql = f"SELECT {columns} FROM timeline t JOIN events e ON e.pos = t.pos{where} ORDER BY t.ord{' DESC' if filters.reverse else ''}"
         if filters.limit is not None:
             sql += " LIMIT ?"
             args.append(min(filters.limit, SQL_MAX_INT))
@@ -402,18 +403,34 @@ class Engine:
 
     def texts(self, filters: Filters = Filters()) -> Iterator[str]:
         """The exported JSON text of each selected event, in order (what `export -f ndjson` writes)."""
-        sql, args = self._select_sql(filters)
-        for text, _ in self._rows(sql, args, decode=False):
+        for text, _ in self._selection(filters, decode=False):
             yield text
 
-    def _docs(self, positions: list[int]) -> list[dict[str, Any]]:
-        """The exported objects of the events at these positions (sorted), in that order."""
+    def _selection(self, filters: Filters, decode: bool = True) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(JSON text, decoded) of each selected event, in order. The positions are chosen first,
+        ordered and cut to the limit without carrying the events' text (a sort of every matching
+        event's text made `theme pushback -n 10` cost what the whole theme costs), then the
+        events are read 512 at a time."""
+        positions = [int(pos) for (pos,) in self._query(*self._select_sql(filters, "t.pos"))]
+        for k in range(0, len(positions), 512):
+            chunk = positions[k : k + 512]
+            ordered = sorted(chunk)
+            found = dict(zip(ordered, self._doc_rows(ordered, decode), strict=True))
+            for pos in chunk:
+                yield found[pos]
+
+    def _doc_rows(self, positions: list[int], decode: bool = True) -> list[tuple[str, dict[str, Any]]]:
+        """(JSON text, decoded) of the events at these positions (sorted), in that order."""
         marks = ",".join("?" * len(positions))
         while True:
-            found = [value for _, value in self._rows(f"SELECT json, crc FROM docs WHERE pos IN ({marks}) ORDER BY pos", positions)]
+            found = list(self._rows(f"SELECT json, crc FROM docs WHERE pos IN ({marks}) ORDER BY pos", positions, decode))
             if len(found) == len(positions):
                 return found
             self._damaged()  # a row the index lists is missing
+
+    def _docs(self, positions: list[int]) -> list[dict[str, Any]]:
+        """The exported objects of the events at these positions (sorted), in that order."""
+        return [value for _, value in self._doc_rows(positions)]
 
     def rendered(self, filters: Filters, kind: str, render: Callable[[Record], str]) -> Iterator[tuple[int, str]]:
         """(year, text) of each selected event, in order, where text is `render(event)`: the rows of
@@ -423,7 +440,7 @@ class Engine:
         them instead of rendering again; a row missing there, or damaged (its CRC), is rendered from
         the event and put back. The text is the same either way: the cache only saves the work.
         """
-        selected = self._query(*self._select_sql(filters, "e.pos, e.year", "timeline t JOIN events e ON e.pos = t.pos"))
+        selected = self._query(*self._select_sql(filters, "e.pos, e.year"))
         cache = self.row_cache() if self.row_cache is not None and selected else None
         for k in range(0, len(selected), 512):
             chunk = selected[k : k + 512]
@@ -441,14 +458,12 @@ class Engine:
 
     def dicts(self, filters: Filters = Filters()) -> Iterator[dict[str, Any]]:
         """The exported form (EVENT_FIELDS) of each selected event, in order."""
-        sql, args = self._select_sql(filters)
-        for _, value in self._rows(sql, args):
+        for _, value in self._selection(filters):
             yield value
 
     def select(self, filters: Filters = Filters()) -> Iterator[Record]:
         """Each selected event as a Record, in timeline order (latest first with `reverse`), at most `limit`."""
-        sql, args = self._select_sql(filters)
-        for text, value in self._rows(sql, args):
+        for text, value in self._selection(filters):
             yield Record(value, text)
 
     def count(self, filters: Filters = Filters()) -> int:
