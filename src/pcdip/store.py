@@ -25,7 +25,7 @@ from .locations import read_bytes as read_bytes
 if TYPE_CHECKING:  # the models (and their pydantic schemas) load only when a store is validated
     from .models import Event, Store, Theme
 
-_CHUNK = 2000  # events validated at a time
+_CHUNK = 1000  # events validated at a time
 _EVENT_HEADER = re.compile(rb"[ \t]*\[\[[ \t]*events[ \t]*\]\]")
 _EVENT_HEADER_AFTER_NEWLINE = re.compile(rb"\n[ \t]*\[\[[ \t]*events[ \t]*\]\]")
 
