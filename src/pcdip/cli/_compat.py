@@ -46,13 +46,9 @@ def _plain_path(value: Any) -> bool:
     """A path that Pydantic would turn into `Path(value)` without a word."""
     if isinstance(value, Path):
         return True
-    if type(value) is not str or not value or "\x00" in value:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    from ..query import encodable
+
+    return type(value) is str and bool(value) and "\x00" not in value and encodable(value)
 
 
 def coerce_plainly(param: Any) -> None:
