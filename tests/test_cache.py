@@ -487,18 +487,20 @@ def test_framed_rows_and_the_writer_give_the_same_export(fmt: object, store: Pat
 
 
 def test_a_profiles_json_splices_the_index_rows_as_encoding_them_would(bundled: Path) -> None:
-    """`country --format json` writes the index's own rows for the events: the same bytes as
-    encoding the decoded events again, for every country of the bundled store."""
+    """`country --format json` writes the index's own rows for the events, and finds the pushback
+    in SQL: the same bytes as the profile's events decoded and encoded again, for every country
+    of the bundled store, with and without other filters."""
     from pcdip.exporters.jsonfmt import dumps_with_rows
 
     engine = open_engine(bundled)
     codes = sorted(engine.country_counts())
     assert len(codes) > 100
     for code in codes:
-        profile = engine.profile(code)
-        assert all(e.text is not None for e in profile.events)
-        assert profile.json() == dumps_with_rows(profile.to_dict(), "events")
-        assert json.loads(profile.json())["events"] == [e.to_dict() for e in profile.events]
+        for f in (Filters(), Filters(themes=("training",), start=parse_date("2015"))):
+            profile = engine.profile(code, f)
+            text = engine.profile_json(code, f)  # what `country --format json` writes
+            assert text == dumps_with_rows(profile.to_dict(), "events")
+            assert json.loads(text)["events"] == [e.to_dict() for e in profile.events]
 
 
 # --- an index extended after an append ----------------------------------------------------------

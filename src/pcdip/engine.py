@@ -235,14 +235,6 @@ class Profile:
     def last(self) -> Record | None:
         return self.events[-1] if self.events else None
 
-    def json(self) -> str:
-        """`to_dict()` as JSON, its events one compact object a line: the index's own rows where the
-        events were read from it (the same text, not encoded again)."""
-        from .exporters.jsonfmt import dumps_with_rows
-
-        texts = [e.text for e in self.events if e.text is not None]
-        return dumps_with_rows(self.to_dict(), "events", texts if len(texts) == len(self.events) else None)
-
     def to_dict(self) -> dict[str, Any]:
         first, last = self.first, self.last
         return {
@@ -463,8 +455,8 @@ class Engine:
 
     def select(self, filters: Filters = Filters()) -> Iterator[Record]:
         """Each selected event as a Record, in timeline order (latest first with `reverse`), at most `limit`."""
-        for text, value in self._selection(filters):
-            yield Record(value, text)
+        for _, value in self._selection(filters):
+            yield Record(value)
 
     def count(self, filters: Filters = Filters()) -> int:
         where, args = _where(filters)
@@ -570,19 +562,56 @@ class Engine:
             ],
         }
 
-    def profile(self, code: str, filters: Filters = Filters()) -> Profile:
-        """A country's profile: its events (other filters applied), theme counts and pushback."""
+    @staticmethod
+    def _of_country(code: str, filters: Filters) -> Filters:
         from dataclasses import replace
 
+        return replace(filters, countries=(code,), region=None, limit=None, reverse=False)
+
+    def profile(self, code: str, filters: Filters = Filters()) -> Profile:
+        """A country's profile: its events (other filters applied), theme counts and pushback."""
         from . import countries as _countries
 
         country = _countries.get(code)
-        chosen = replace(filters, countries=(code,), region=None, limit=None, reverse=False)
+        chosen = self._of_country(code, filters)
         events = list(self.select(chosen))
         counts = self.theme_counts(chosen)
         pushback_ids = self.header.pushback_themes
         pushback = [e for e in events if pushback_ids.intersection(e.themes)]
         return Profile(country, events, list(counts.items()), pushback)
+
+    def profile_json(self, code: str, filters: Filters = Filters()) -> str:
+        """`profile(code, filters)` as JSON, its events one compact object a line, without decoding
+        them: their rows are written as
+        the index holds them, the first and last dates read from two of them, and the pushback
+        found by theme in SQL (a country of thousands of events decoded every one)."""
+        from . import countries as _countries
+        from .exporters.jsonfmt import dumps_with_rows
+
+        chosen = self._of_country(code, filters)
+        texts = list(self.texts(chosen))
+        dates = [self._decode(text, zlib.crc32(text.encode("utf-8")))["date"] for text in (texts[:1] + texts[-1:])]
+        pushback: list[str] = []
+        if self.header.pushback_themes:
+            where, args = _where(chosen)
+            themes = sorted(self.header.pushback_themes)
+            sql = f"SELECT e.id FROM timeline t JOIN events e ON e.pos = t.pos{where or ' WHERE 1'}"
+            sql += f" AND e.pos IN (SELECT pos FROM event_themes WHERE theme IN ({','.join('?' * len(themes))})) ORDER BY t.ord"
+            pushback = [str(row[0]) for row in self._query(sql, [*args, *themes])]
+        counts = self.theme_counts(chosen)
+        value = {
+            "country": _countries.get(code).to_dict(),
+            "counts": {
+                "events": len(texts),
+                "first": dates[0] if dates else None,
+                "last": dates[-1] if dates else None,
+                "themes": counts,
+                "pushback": len(pushback),
+            },
+            "pushback": pushback,
+            "events": texts,
+        }
+        return dumps_with_rows(value, "events", texts)
 
     def __len__(self) -> int:
         return int(self._query("SELECT COUNT(*) FROM events")[0][0])

@@ -84,12 +84,11 @@ class ProvenanceRecord:
 class Record(Spanned):
     """One validated event, read from the engine: the attributes of `models.Event`, without pydantic."""
 
-    __slots__ = ("__dict__", "_d", "id", "text")
+    __slots__ = ("__dict__", "_d", "id")
 
-    def __init__(self, d: dict[str, Any], text: str | None = None) -> None:
+    def __init__(self, d: dict[str, Any]) -> None:
         self._d = d
         self.id: str = d["id"]
-        self.text = text  # the JSON text d was read from (the index's row), when it was
 
     # Everything is read from the dict when a view or exporter first asks for it: an export that
     # only needs the dict (CSV, JSON) never parses a date.

@@ -148,10 +148,10 @@ def country(
     eng = engine(store)
     code = countries.resolve(" ".join(name)).code
     filters = build_filters(eng.header.theme_labels, date_from=date_from, date_to=date_to, theme=theme)
-    result = eng.profile(code, filters)
     if fmt == "json":
-        emit(result.json() + "\n")
+        emit(eng.profile_json(code, filters) + "\n")
         return
+    result = eng.profile(code, filters)
     from ..render import make_console, profile_view
 
     show_view(profile_view(result, eng.header, make_console()))

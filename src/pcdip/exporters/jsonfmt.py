@@ -48,7 +48,7 @@ def dumps_with_rows(value: dict[str, Any], rows: str, texts: Sequence[str] | Non
             text = ("[\n    " + ",\n    ".join(encoded) + "\n  ]") if item else "[]"
         else:
             text = dumps(item, indent=2).replace("\n", "\n  ")
-        parts.append(f"  {dumps(key)}: {text}")
+        parts.append(f"  {dumps(key, indent=2)}: {text}")  # (a key is one line either way; no serializer to load)
     return "{\n" + ",\n".join(parts) + "\n}" if parts else "{}"
 
 
