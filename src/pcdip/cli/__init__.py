@@ -234,6 +234,10 @@ def complete_region(incomplete: str) -> list[str]:
 
 
 StoreOpt = Annotated[Optional[Path], typer.Option("--store", envvar="PCDIP_STORE", help="Store file to read (default: the bundled store).", show_default=False)]
+WriteStoreOpt = Annotated[
+    Optional[Path],
+    typer.Option("--store", envvar="PCDIP_STORE", help="Store file to add to (your own: the bundled store is never written).", show_default=False),
+]
 FromOpt = Annotated[
     Optional[str], typer.Option("--from", help="Events whose span reaches this date or later: 2022, 2023-06, 2025-02-20.", rich_help_panel="Filters")
 ]

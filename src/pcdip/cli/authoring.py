@@ -11,7 +11,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from ..errors import PcdipError, UsageError, ValidationError
-from . import StoreOpt, app, emit, load
+from . import StoreOpt, WriteStoreOpt, app, emit, load
 
 
 def slugify(date: str, title: str, max_words: int = 8) -> str:
@@ -145,7 +145,7 @@ def add(
     source_publisher: Annotated[Optional[str], typer.Option("--source-publisher", help="Who published it.")] = None,
     source_published: Annotated[Optional[str], typer.Option("--source-published", help="When it was published (EDTF), if known.")] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt, even on a terminal.")] = False,
-    store: StoreOpt = None,
+    store: WriteStoreOpt = None,
 ) -> None:
     """Add one event. Missing fields are asked for on a terminal, each checked as you type.
 
@@ -305,7 +305,7 @@ def import_(
             help="An event whose id the store already has: error (reject the batch), skip it, or replace the stored one where it stands.",
         ),
     ] = "error",
-    store: StoreOpt = None,
+    store: WriteStoreOpt = None,
 ) -> None:
     """Add the events of a file, all or nothing: one problem rejects the whole batch and leaves the store as it was.
 
