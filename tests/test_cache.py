@@ -592,9 +592,19 @@ def test_a_digest_taken_from_the_last_hash_is_the_digest(first: bytes, more: lis
         return cache.digest(data)
 
     want_first, want_all = fresh(first), fresh(first + b"".join(more))
-    cache.digest(first)
-    again = bytes(bytearray(first)) if same else first + b"x"  # equal bytes, another object; or other bytes
-    assert cache.digest(again) == (want_first if same else fresh(again))
-    cache.digest(first)
+    with cache.hashes_kept():
+        cache.digest(first)
+        assert cache._HASHED  # kept, for the length of a write
+        again = bytes(bytearray(first)) if same else first + b"x"  # equal bytes, another object; or other bytes
+        assert cache.digest(again) == (want_first if same else fresh(again))
+        cache.digest(first)
+        assert cache.digest_of([first, *more]) == want_all
+        assert cache.digest_of([bytes(bytearray(first)), *more]) == want_all
+    assert not cache._HASHED  # and let go after it
     assert cache.digest_of([first, *more]) == want_all
-    assert cache.digest_of([bytes(bytearray(first)), *more]) == want_all
+
+
+def test_a_library_user_does_not_keep_a_stores_bytes(store: Path) -> None:
+    cache._HASHED.clear()
+    engine = open_engine(store)  # hashes the store (no index yet)
+    assert len(engine) > 0 and not cache._HASHED

@@ -28,7 +28,8 @@ import os
 import sqlite3
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -89,6 +90,27 @@ def code_digest() -> str:
 
 
 _HASHED: list[tuple[bytes, Any]] = []  # the bytes hashed last and their hash: a write extends it
+_KEEP = False  # whether to keep them: in a command's run (`finish` lets go) or a write, not in a library user's session
+
+
+def keep_hashes() -> None:
+    """Keep the last store hashed, and its hash, until `finish` (a command's run): `add` reads the
+    store before its lock and again under it, and the key of what it writes continues that hash."""
+    global _KEEP
+    _KEEP = True
+
+
+@contextmanager
+def hashes_kept() -> Iterator[None]:
+    """Keep them for the length of a write (`store.append_events` called from Python)."""
+    global _KEEP
+    before, _KEEP = _KEEP, True
+    try:
+        yield
+    finally:
+        _KEEP = before
+        if not before:
+            _HASHED.clear()
 
 
 def digest(data: bytes) -> str:
@@ -97,7 +119,8 @@ def digest(data: bytes) -> str:
     if _HASHED and (_HASHED[0][0] is data or _HASHED[0][0] == data):
         return _finish_digest(_HASHED[0][1].copy())
     h = hashlib.sha256(data)  # with the CPU's SHA instructions, three times as fast as BLAKE2 here
-    _HASHED[:] = [(data, h.copy())]
+    if _KEEP:
+        _HASHED[:] = [(data, h.copy())]
     return _finish_digest(h)
 
 
@@ -530,9 +553,11 @@ def finish() -> None:
     Small ones are saved here; a large one by a detached child process (where the platform can
     fork), so that nobody waits for its fsync. PCDIP_CACHE_SYNC=1 saves every one here (tests do).
     """
+    global _KEEP
     pending = list(_PENDING)
     _PENDING.clear()
     _HASHED.clear()
+    _KEEP = False
     _BUILT.clear()
     if not pending:
         return

@@ -569,7 +569,9 @@ def append_events(path: str | os.PathLike[str] | None, events: list[Event], *, o
         )
     if not target.exists() and not target.is_symlink() and target.parent.is_dir():
         raise StoreError(f"{where}: no such store; create it first with `pcdip init {where}` (or pass another --store)")
-    with locked(target):
+    from .cache import hashes_kept
+
+    with locked(target), hashes_kept():
         remove_stale_temporaries(target)
         data = read_bytes(target)
         from .cache import open_engine_on

@@ -125,13 +125,13 @@ class PcdipGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
-            result = super().invoke(ctx)
+            return super().invoke(ctx)
         except PcdipError as exc:
             report(exc.message, exc.details)
             raise typer.Exit(exc.exit_code) from None
-        if "pcdip.cache" in sys.modules:  # a query built an index: save it for the next run
-            sys.modules["pcdip.cache"].finish()
-        return result
+        finally:  # an index this run built is saved for the next, whatever the command then found
+            if "pcdip.cache" in sys.modules:
+                sys.modules["pcdip.cache"].finish()
 
 
 def report(message: str, details: list[str] | None = None) -> None:
@@ -300,8 +300,9 @@ def load(store_path: Path | None) -> Store:
 
 def engine(store_path: Path | None) -> Engine:
     """The query engine over the store (its cached index when that is exactly the store's)."""
-    from ..cache import open_engine
+    from ..cache import keep_hashes, open_engine
 
+    keep_hashes()  # for this run: `add` hashes the store it reads once, before and under its lock
     return open_engine(store_path)
 
 
