@@ -237,18 +237,25 @@ class Profile:
 
     def to_dict(self) -> dict[str, Any]:
         first, last = self.first, self.last
-        return {
-            "country": self.country.to_dict(),
-            "counts": {
-                "events": len(self.events),
-                "first": first.date.text if first else None,
-                "last": last.date.text if last else None,
-                "themes": dict(self.themes),
-                "pushback": len(self.pushback),
-            },
-            "pushback": [e.id for e in self.pushback],
-            "events": [e.to_dict() for e in self.events],
-        }
+        return profile_dict(
+            self.country,
+            [e.to_dict() for e in self.events],
+            first.date.text if first else None,
+            last.date.text if last else None,
+            dict(self.themes),
+            [e.id for e in self.pushback],
+        )
+
+
+def profile_dict(country: Country, events: list[Any], first: str | None, last: str | None, themes: dict[str, int], pushback: list[str]) -> dict[str, Any]:
+    """A country profile's exported form (`country --format json`): `events` as given (objects, or
+    their JSON texts for `jsonfmt.dumps_with_rows`)."""
+    return {
+        "country": country.to_dict(),
+        "counts": {"events": len(events), "first": first, "last": last, "themes": themes, "pushback": len(pushback)},
+        "pushback": pushback,
+        "events": events,
+    }
 
 
 _NEVER = "0"  # a WHERE term no row meets
@@ -582,15 +589,15 @@ class Engine:
 
     def profile_json(self, code: str, filters: Filters = Filters()) -> str:
         """`profile(code, filters)` as JSON, its events one compact object a line, without decoding
-        them: their rows are written as
-        the index holds them, the first and last dates read from two of them, and the pushback
-        found by theme in SQL (a country of thousands of events decoded every one)."""
+        them: their rows are written as the index holds them, the first and last dates read from
+        two of them, and the pushback found by theme in SQL (a country of thousands of events
+        decoded every one)."""
         from . import countries as _countries
         from .exporters.jsonfmt import dumps_with_rows
 
         chosen = self._of_country(code, filters)
         texts = list(self.texts(chosen))
-        dates = [self._decode(text, zlib.crc32(text.encode("utf-8")))["date"] for text in (texts[:1] + texts[-1:])]
+        dates = [json.loads(text)["date"] for text in (texts[:1] + texts[-1:])]  # texts() checked each
         pushback: list[str] = []
         if self.header.pushback_themes:
             where, args = _where(chosen)
@@ -598,19 +605,8 @@ class Engine:
             sql = f"SELECT e.id FROM timeline t JOIN events e ON e.pos = t.pos{where or ' WHERE 1'}"
             sql += f" AND e.pos IN (SELECT pos FROM event_themes WHERE theme IN ({','.join('?' * len(themes))})) ORDER BY t.ord"
             pushback = [str(row[0]) for row in self._query(sql, [*args, *themes])]
-        counts = self.theme_counts(chosen)
-        value = {
-            "country": _countries.get(code).to_dict(),
-            "counts": {
-                "events": len(texts),
-                "first": dates[0] if dates else None,
-                "last": dates[-1] if dates else None,
-                "themes": counts,
-                "pushback": len(pushback),
-            },
-            "pushback": pushback,
-            "events": texts,
-        }
+        first, last = (dates[0], dates[-1]) if dates else (None, None)
+        value = profile_dict(_countries.get(code), texts, first, last, self.theme_counts(chosen), pushback)
         return dumps_with_rows(value, "events", texts)
 
     def __len__(self) -> int:

@@ -569,13 +569,11 @@ def append_events(path: str | os.PathLike[str] | None, events: list[Event], *, o
         )
     if not target.exists() and not target.is_symlink() and target.parent.is_dir():
         raise StoreError(f"{where}: no such store; create it first with `pcdip init {where}` (or pass another --store)")
-    from .cache import hashes_kept
+    from .cache import after_append, hashes_kept, open_engine_on
 
     with locked(target), hashes_kept():
         remove_stale_temporaries(target)
         data = read_bytes(target)
-        from .cache import open_engine_on
-
         try:
             engine = open_engine_on(target, data)
         except ValidationError as exc:
@@ -637,8 +635,6 @@ def append_events(path: str | os.PathLike[str] | None, events: list[Event], *, o
             pieces += [separator, appended]
         atomic_write(target, pieces)
         if new and not replacing:  # the index, extended, answers for the new bytes (else rebuilt on the next query)
-            from .cache import after_append
-
             after_append(target, engine, pieces, new)
         return result
 

@@ -300,9 +300,8 @@ def load(store_path: Path | None) -> Store:
 
 def engine(store_path: Path | None) -> Engine:
     """The query engine over the store (its cached index when that is exactly the store's)."""
-    from ..cache import keep_hashes, open_engine
+    from ..cache import open_engine
 
-    keep_hashes()  # for this run: `add` hashes the store it reads once, before and under its lock
     return open_engine(store_path)
 
 

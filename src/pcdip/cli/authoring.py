@@ -152,10 +152,12 @@ def add(
     Example: pcdip add --date 2024-03-20 --title "Fiji keeps its police pact" --summary "..." -c Fiji -t agreement --source-url https://... --source-title "..." --source-publisher RNZ
     """
     from .. import countries
+    from ..cache import keep_hashes
     from ..models import SLUG, Event, check_url
     from ..store import append_events, locate
     from . import engine
 
+    keep_hashes()  # the store read here is read again under the write lock: hashed once, not twice
     eng = engine(store)
     vocabulary = eng.header.theme_labels
     interactive = not no_input and is_terminal()
