@@ -279,6 +279,22 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     assert r.code == 0 and "Example" in r.out
 
 
+@pytest.mark.parametrize("command", ["import", "show", "cite", "diff"])
+def test_help_prose_wraps_to_the_terminal(command: str) -> None:
+    """A docstring's own line breaks are not kept: on a wide terminal each paragraph of the
+    description is one line, not the ragged lines of the source file."""
+    import typer.main
+
+    from pcdip.cli import app as the_app
+
+    doc = typer.main.get_command(the_app).commands[command].callback.__doc__  # type: ignore[attr-defined,union-attr]
+    paragraphs = [" ".join(line.strip() for line in p.splitlines()) for p in doc.strip().split("\n\n")]
+    out = invoke(command, "--help", env={"COLUMNS": "1000"}).out
+    lines = {line.strip() for line in out.splitlines()}
+    assert any("\n" in p.strip() for p in doc.strip().split("\n\n"))  # the docstring does break its prose
+    assert all(p in lines for p in paragraphs), out
+
+
 def test_store_text_is_never_markup(tmp_path: Path, store: Path) -> None:
     evil = tmp_path / "evil.toml"
     text = store.read_text("utf-8").replace(

@@ -64,9 +64,12 @@ METAVARS = {
 
 def _prepare(command: Any) -> None:
     """Before a command line is parsed: name each option's value in help (`--store PATH`, no
-    metavar on flags, no Python type on arguments), and let plain values skip Pydantic."""
+    metavar on flags, no Python type on arguments), let help prose wrap to the terminal, and let
+    plain values skip Pydantic."""
     from . import _compat
 
+    if getattr(command, "help", None):  # Typer's Rich help keeps a docstring's line breaks: let it wrap prose instead
+        command.help = "\n\n".join(" ".join(line.strip() for line in para.splitlines()) for para in command.help.strip().split("\n\n"))
     for param in getattr(command, "params", []):
         if isinstance(param, (_compat.Option, _compat.Argument)):
             _compat.coerce_plainly(param)
