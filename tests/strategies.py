@@ -54,7 +54,7 @@ url = st.builds(lambda path: "https://example.org/" + path, st.text("abcxyz0123-
 
 source = st.fixed_dictionaries(
     {"title": tricky, "publisher": tricky, "url": url},
-    optional={"published": partial_dates(), "archive_url": url, "accessed": partial_dates()},
+    optional={"published": partial_dates(), "reposted": st.booleans(), "archive_url": url, "accessed": partial_dates()},
 )
 figure = st.fixed_dictionaries(
     {"name": tricky, "value": st.one_of(st.integers(-(10**12), 10**12), st.floats(allow_nan=False, allow_infinity=False, width=64))},

@@ -92,7 +92,9 @@ def read_events(folder: Path) -> list[dict[str, Any]]:
                 "figures": [{k: r[k] for k in ("name", "value", "qualifier", "unit")} for r in items("figures")],
                 "note": e["note"],
                 "related": [r["related_id"] for r in items("related")],
-                "sources": [{k: r[k] for k in ("title", "publisher", "url", "published", "undated", "archive_url", "accessed")} for r in items("sources")],
+                "sources": [
+                    {k: r[k] for k in ("title", "publisher", "url", "published", "undated", "reposted", "archive_url", "accessed")} for r in items("sources")
+                ],
                 "provenance": prov,
             }
         )

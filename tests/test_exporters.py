@@ -80,6 +80,7 @@ def test_json_is_a_bare_array_of_event_objects(mini: Store) -> None:
         "url": "https://example.org/italy-2022",
         "published": "2022-12-19",
         "undated": False,
+        "reposted": False,
         "archive_url": "https://web.archive.org/web/2022/https://example.org/italy-2022",
         "accessed": "2026-11-28",
     }

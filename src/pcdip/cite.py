@@ -41,6 +41,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from .dates import PartialDate, parse_date
+from .fields import REPOSTED_LABEL
 
 if TYPE_CHECKING:
     from .records import Header, Record
@@ -117,6 +118,7 @@ class Item:
     number: int | None = None
     publisher: str | None = None
     issued: PartialDate | None = None
+    reposted: bool = False
 
 
 def _release_key(text: str) -> tuple[int, ...]:
@@ -217,6 +219,7 @@ def items(events: Iterable[Record], dataset: Dataset, header: Header | None = No
                     number=n,
                     publisher=_one_line(source.publisher) or None,
                     issued=source.published,
+                    reposted=source.reposted,
                 )
             )
     return out
@@ -340,14 +343,23 @@ def _text_event_chicago(item: Item) -> str:
     return " ".join(parts)
 
 
+def _source_note(item: Item) -> str:
+    """Which source of which event it is, and whether its URL is a copy on another site."""
+    return f"Source {item.number} of event {item.event_id}" + (f"; the URL is a {REPOSTED_LABEL}" if item.reposted else "")
+
+
+def _url(item: Item) -> str:
+    return f"{item.url} ({REPOSTED_LABEL})" if item.reposted else f"{item.url}"
+
+
 def _text_source_apa(item: Item) -> str:
     # APA for a web page with no named author: the title takes the author's place.
     out = f"{_sentence(item.title)} ({_human(item.issued, 'apa')})."
     if item.publisher:
         out += f" {_sentence(item.publisher)}"
     if item.accessed is not None and item.issued is None:
-        return f"{out} Retrieved {_human(item.accessed, 'chicago')}, from {item.url}"
-    return f"{out} {item.url}"
+        return f"{out} Retrieved {_human(item.accessed, 'chicago')}, from {_url(item)}"
+    return f"{out} {_url(item)}"
 
 
 def _text_source_chicago(item: Item) -> str:
@@ -355,7 +367,7 @@ def _text_source_chicago(item: Item) -> str:
     out = f"“{_sentence(item.title)}” {_sentence(where)}"
     if item.accessed is not None:
         out += f" Accessed {_human(item.accessed, 'chicago')}."
-    return f"{out} {item.url}."
+    return f"{out} {_url(item)}."
 
 
 def to_text(chosen: Sequence[Item], style: str = "apa") -> str:
@@ -459,7 +471,7 @@ def to_bibtex(chosen: Sequence[Item]) -> str:
             fields.append(("urldate", "{" + item.accessed.text + "}"))
         notes = []
         if item.kind == "source":
-            notes.append(f"Source {item.number} of event {item.event_id}")
+            notes.append(_source_note(item))
         if item.accessed is not None:
             notes.append(f"Accessed {item.accessed.text}")
         if notes:
@@ -501,7 +513,7 @@ def csl_items(chosen: Sequence[Item]) -> list[dict[str, Any]]:
                 csl["container-title"] = item.publisher
             if item.issued is not None:
                 csl["issued"] = _csl_date(item.issued)
-            csl["note"] = f"Source {item.number} of event {item.event_id}"
+            csl["note"] = _source_note(item)
         if item.url:
             csl["URL"] = item.url
         if item.accessed is not None:
@@ -562,7 +574,7 @@ def to_ris(chosen: Sequence[Item]) -> str:
                 p = _parts(item.issued)
                 tag("PY", str(p.year) if p.year is not None else None)
                 tag("DA", _ris_date(item.issued))
-            notes = f"Source {item.number} of event {item.event_id}"
+            notes = _source_note(item)
         tag("UR", item.url)
         if item.accessed is not None:
             tag("Y2", _ris_date(item.accessed))

@@ -21,7 +21,9 @@ EVENT_FIELDS: tuple[str, ...] = (
     "sources",
     "provenance",
 )
-SOURCE_FIELDS: tuple[str, ...] = ("title", "publisher", "url", "published", "undated", "archive_url", "accessed")
+SOURCE_FIELDS: tuple[str, ...] = ("title", "publisher", "url", "published", "undated", "reposted", "archive_url", "accessed")
+# How every view and export marks a source whose URL is a copy of the publisher's report on another site.
+REPOSTED_LABEL = "copy on another site"
 FIGURE_FIELDS: tuple[str, ...] = ("name", "value", "qualifier", "unit")
 PLACE_FIELDS: tuple[str, ...] = ("name", "latitude", "longitude")
 PROVENANCE_FIELDS: tuple[str, ...] = ("added", "basis", "checked", "audited", "revised")

@@ -187,6 +187,11 @@ class Source(_Model):
     url: Url
     published: PartialDate | None = None
     undated: bool = Field(default=False, description="the page shows no publication date (so none is recorded, and --strict asks for none)")
+    reposted: bool = Field(
+        default=False,
+        description="the URL is a copy of the publisher's report on another site (a mirror, repost, forum post or excerpt), "
+        "cited because the publisher's own page was not found; `publisher` names the original publisher",
+    )
     archive_url: Url | None = None
     accessed: PartialDate | None = None
 
@@ -297,6 +302,7 @@ class Event(_Model, Spanned):
                     "url": s.url,
                     "published": s.published.text if s.published else None,
                     "undated": s.undated,
+                    "reposted": s.reposted,
                     "archive_url": s.archive_url,
                     "accessed": s.accessed.text if s.accessed else None,
                 }

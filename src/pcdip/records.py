@@ -23,7 +23,7 @@ def _date(text: str | None) -> PartialDate | None:
 
 
 class SourceRecord:
-    __slots__ = ("accessed", "archive_url", "published", "publisher", "title", "undated", "url")
+    __slots__ = ("accessed", "archive_url", "published", "publisher", "reposted", "title", "undated", "url")
 
     def __init__(self, d: Mapping[str, Any]) -> None:
         self.title: str = d["title"]
@@ -31,6 +31,7 @@ class SourceRecord:
         self.url: str = d["url"]
         self.published = _date(d.get("published"))
         self.undated: bool = bool(d.get("undated", False))
+        self.reposted: bool = bool(d.get("reposted", False))
         self.archive_url: str | None = d.get("archive_url")
         self.accessed = _date(d.get("accessed"))
 

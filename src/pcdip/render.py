@@ -18,6 +18,7 @@ from rich.text import Text
 
 from . import countries
 from .engine import Profile
+from .fields import REPOSTED_LABEL
 from .query import by_year
 from .records import Header
 from .text import clean, country_names, span
@@ -139,6 +140,8 @@ def event_view(event: Event, store: Store, answers: Sequence[Event] = (), answer
         line = T(f"[{i}] {s.publisher}: {s.title}")
         if s.published:
             line.append(clean(f" ({s.published.text})"))
+        if s.reposted:
+            line.append(f" [{REPOSTED_LABEL}]", style="dim")
         sources.append(line)
         # URLs are never wrapped or cut (the command prints with crop=False): they must stay whole
         # to be copied or clicked.

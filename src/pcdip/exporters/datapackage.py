@@ -7,7 +7,7 @@ export is (lists keep their order in a `position` column, from 0):
     events.csv            id (primary key), date, end, start_day, end_day, precision, title, summary,
                           note, place_name, latitude, longitude, provenance_added, provenance_basis,
                           provenance_checked, provenance_audited, provenance_revised
-    sources.csv           event_id, position, title, publisher, url, published, undated, archive_url, accessed
+    sources.csv           event_id, position, title, publisher, url, published, undated, reposted, archive_url, accessed
     figures.csv           event_id, position, name, value, qualifier, unit
     actors.csv            event_id, position, name
     event_countries.csv   event_id, position, country          -> countries.code
@@ -131,6 +131,7 @@ TABLES: tuple[tuple[str, str, list[Field], list[str], list[dict[str, Any]]], ...
             _f("url", "string", "http(s) address", required=True, uri=True),
             _f("published", "string", "publication date, EDTF (empty: unknown)"),
             _f("undated", "boolean", "true when the page shows no publication date", required=True),
+            _f("reposted", "boolean", "true when the URL is a copy of the publisher's report on another site", required=True),
             _f("archive_url", "string", "an archived copy", uri=True),
             _f("accessed", "string", "when the page was read, EDTF"),
         ],
@@ -296,7 +297,9 @@ def write_datapackage(
             prov.get("revised"),
         )
         for i, s in enumerate(d["sources"]):
-            tables["sources"].add(eid, i, s["title"], s["publisher"], s["url"], s["published"], bool(s["undated"]), s["archive_url"], s["accessed"])
+            tables["sources"].add(
+                eid, i, s["title"], s["publisher"], s["url"], s["published"], bool(s["undated"]), bool(s["reposted"]), s["archive_url"], s["accessed"]
+            )
         for i, f in enumerate(d["figures"]):
             tables["figures"].add(eid, i, f["name"], f["value"], f["qualifier"], f["unit"])
         for i, name in enumerate(d["actors"]):

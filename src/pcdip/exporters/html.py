@@ -46,6 +46,7 @@ from html import escape
 from typing import Any
 
 from .. import countries
+from ..fields import REPOSTED_LABEL
 from ..text import INVISIBLE
 
 # Okabe & Ito (2008) and Paul Tol's schemes (bright, vibrant, muted, light, dark): the 15 that keep
@@ -216,6 +217,7 @@ def page_data(events: Sequence[Any], header: Any) -> dict[str, Any]:
                         "publisher": s.publisher,
                         "url": s.url,
                         "published": s.published.text if s.published else None,
+                        "reposted": s.reposted,
                         "archive_url": s.archive_url,
                     }
                     for s in e.sources
@@ -234,6 +236,7 @@ def page_data(events: Sequence[Any], header: Any) -> dict[str, Any]:
         "range": [_day(date(first, 1, 1)), _day(date(last, 12, 31)) + 1],
         "years": [first, last],
         "order": "latest" if _is_descending(events) else "oldest",
+        "reposted_label": REPOSTED_LABEL,
         "events": records,
     }
 
@@ -708,7 +711,7 @@ _SCRIPT = """
     e.sources.forEach(function (s) {
       var item = el("li");
       item.appendChild(link(s.url, s.title));
-      item.appendChild(el("span", "pub", " — " + s.publisher + (s.published ? ", " + s.published : "")));
+      item.appendChild(el("span", "pub", " — " + s.publisher + (s.published ? ", " + s.published : "") + (s.reposted ? " (" + data.reposted_label + ")" : "")));
       if (s.archive_url) {
         item.appendChild(document.createTextNode(" · "));
         item.appendChild(link(s.archive_url, "archived"));

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from .. import countries
+from ..fields import REPOSTED_LABEL
 
 if TYPE_CHECKING:
     from ..models import Event, Store
@@ -85,7 +86,8 @@ def _description(event: Event, store: Store) -> str:
     lines += ["", "Sources:"]
     for source in event.sources:
         published = f" ({source.published})" if source.published else ""
-        lines.append(f"- {source.publisher}: {source.title}{published} {source.url}")
+        copy = f" ({REPOSTED_LABEL})" if source.reposted else ""
+        lines.append(f"- {source.publisher}: {source.title}{published} {source.url}{copy}")
     return "\n".join(lines)
 
 

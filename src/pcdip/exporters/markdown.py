@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .. import countries
+from ..fields import REPOSTED_LABEL
 from ..text import INVISIBLE
 
 _SPECIAL = "\\`*_{}[]()<>#+-.!|~&\"'=^$"
@@ -46,7 +47,9 @@ def event_lines(event: Any, header: Any) -> list[str]:
     lines.append(f"  {escape(event.summary)}")
     if event.note:
         lines.append(f"  *Note:* {escape(event.note)}")
-    sources = "; ".join(f"[{escape(s.publisher)}: {escape(s.title)}]({link_target(s.url)})" for s in event.sources)
+    sources = "; ".join(
+        f"[{escape(s.publisher)}: {escape(s.title)}]({link_target(s.url)})" + (f" ({REPOSTED_LABEL})" if s.reposted else "") for s in event.sources
+    )
     lines.append(f"  Sources: {sources} `{event.id}`")
     return lines
 

@@ -3,7 +3,7 @@
 Tables (lists keep their order in a `position` column, from 0):
 
     events(id PK, date, end, start_day, end_day, precision, title, summary, note, place_name, latitude, longitude)
-    sources(event_id, position, title, publisher, url, published, archive_url, accessed)
+    sources(event_id, position, title, publisher, url, published, undated, reposted, archive_url, accessed)
     figures(event_id, position, name, value, qualifier, unit)
     actors(event_id, position, name)
     related(event_id, related_id)          related_id may name an event outside a filtered export
@@ -75,6 +75,8 @@ CREATE TABLE sources (
     publisher TEXT NOT NULL,
     url TEXT NOT NULL,
     published TEXT,
+    undated INTEGER NOT NULL,
+    reposted INTEGER NOT NULL,
     archive_url TEXT,
     accessed TEXT,
     PRIMARY KEY (event_id, position)
@@ -155,9 +157,20 @@ def build(conn: sqlite3.Connection, events: Sequence[Event], store: Store) -> No
             ),
         )
         conn.executemany(
-            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (e.id, i, s.title, s.publisher, s.url, s.published.text if s.published else None, s.archive_url, s.accessed.text if s.accessed else None)
+                (
+                    e.id,
+                    i,
+                    s.title,
+                    s.publisher,
+                    s.url,
+                    s.published.text if s.published else None,
+                    int(s.undated),
+                    int(s.reposted),
+                    s.archive_url,
+                    s.accessed.text if s.accessed else None,
+                )
                 for i, s in enumerate(e.sources)
             ],
         )

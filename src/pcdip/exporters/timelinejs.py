@@ -17,6 +17,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from ..dates import PartialDate
+from ..fields import REPOSTED_LABEL
 from .jsonfmt import dumps
 
 if TYPE_CHECKING:
@@ -42,7 +43,10 @@ def _text(event: Event) -> str:
     if event.note:
         parts.append(f"<p><em>Note:</em> {escape(event.note)}</p>")
     links = [
-        f'<li><a href="{escape(s.url)}" target="_blank" rel="noopener noreferrer">{escape(s.publisher)}: {escape(s.title)}</a></li>' for s in event.sources
+        f'<li><a href="{escape(s.url)}" target="_blank" rel="noopener noreferrer">{escape(s.publisher)}: {escape(s.title)}</a>'
+        + (f" ({REPOSTED_LABEL})" if s.reposted else "")
+        + "</li>"
+        for s in event.sources
     ]
     parts.append("<p>Sources:</p><ul>" + "".join(links) + "</ul>")
     return "".join(parts)

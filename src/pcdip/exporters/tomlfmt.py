@@ -17,7 +17,7 @@ def _strip_empty(record: dict[str, Any]) -> dict[str, Any]:
     # TOML has no null: absent optional fields are left out, and read back as their defaults.
     out: dict[str, Any] = {}
     for key, value in record.items():
-        if value is None or value == [] or (key == "undated" and value is False):
+        if value is None or value == [] or (key in ("undated", "reposted") and value is False):
             continue
         if isinstance(value, list) and value and isinstance(value[0], dict):
             value = [_strip_empty(v) for v in value]
