@@ -216,6 +216,16 @@ def test_notes_hold_no_provenance_prose(data: Store) -> None:
         assert not re.search(r"Added in 0\.\d|Seed row|from the original fact sheet|from stored pages", e.note or ""), e.id
 
 
+def test_copies_are_flagged_not_described_in_the_publisher(data: Store) -> None:
+    """A source read in a copy on another site says so with `reposted = true`, which every view and
+    export marks; its publisher names who published the report, not where the copy sits."""
+    import re
+
+    prose = re.compile(r"(?i)\b(copy|copied|mirrored|repost|reposted|reposting)\b|\bmirror of\b|\bvia (ExBulletin|xb824|Gaea|Tolerance|Senator)")
+    assert [(e.id, s.publisher) for e in data.events for s in e.sources if prose.search(s.publisher)] == []
+    assert sum(s.reposted for e in data.events for s in e.sources) >= 30
+
+
 def test_strict_validation_passes_on_the_bundled_store(data: Store) -> None:
     from pcdip.quality import quality_problems
 

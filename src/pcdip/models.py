@@ -190,7 +190,7 @@ class Source(_Model):
     reposted: bool = Field(
         default=False,
         description="the URL is a copy of the publisher's report on another site (a mirror, repost, forum post or excerpt), "
-        "cited because the publisher's own page was not found; `publisher` names the original publisher",
+        "cited because the publisher's own page was not found; `publisher` names the original publisher where it is known",
     )
     archive_url: Url | None = None
     accessed: PartialDate | None = None
