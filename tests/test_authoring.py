@@ -115,6 +115,29 @@ def test_add_appends_and_keeps_every_existing_byte(store: Path) -> None:
     assert r.err == f"added 2026-01-05-fiji-trains-its-police-phase-two to {store}\n"
 
 
+def test_add_records_an_undated_page_and_a_copy(store: Path) -> None:
+    args = [a for a in ADD if a not in ("--source-published", "2026-01-06")]
+    r = invoke(*args, "--source-undated", "--source-reposted")
+    assert r.code == 0, r.err
+    event = load_store(store).event("2026-01-05-fiji-trains-its-police-phase-two")
+    assert event is not None and event.sources[0].undated and event.sources[0].reposted and event.sources[0].published is None
+    assert "2026-01-05-fiji-trains-its-police-phase-two" not in invoke("validate", "--strict").err  # nothing left to ask of the page
+
+
+def test_add_without_a_date_or_undated_says_nothing_of_the_page(store: Path) -> None:
+    args = [a for a in ADD if a not in ("--source-published", "2026-01-06")]
+    assert invoke(*args).code == 0
+    event = load_store(store).event("2026-01-05-fiji-trains-its-police-phase-two")
+    assert event is not None and not event.sources[0].undated and not event.sources[0].reposted
+    assert "2026-01-05-fiji-trains-its-police-phase-two" in invoke("validate", "--strict").err  # --strict asks for a date or undated
+
+
+def test_add_undated_and_a_date_contradict(store: Path) -> None:
+    before = store.read_bytes()
+    r = invoke(*ADD, "--source-undated")
+    assert r.code == 2 and "contradict" in r.err and store.read_bytes() == before
+
+
 @pytest.mark.parametrize(
     ("change", "code", "message"),
     [
@@ -201,6 +224,7 @@ def test_add_prompts_and_asks_again_on_a_terminal(store: Path, monkeypatch: pyte
     assert event is not None and event.countries == ["FJ", "PG"] and event.actors == ["Someone", "Another body"]
     assert event.themes == ["training", "joint-patrol"] and event.related == ["2011-04-fiji-mou"]
     assert [s.title for s in event.sources] == ["Prompt source", "Second source"]
+    assert [s.undated for s in event.sources] == [True, False]  # an empty date at the prompt: the page shows none
     assert "Prompted event" in result.output  # shown before the confirmation
 
 

@@ -144,6 +144,10 @@ def add(
     source_title: Annotated[Optional[str], typer.Option("--source-title", help="The source's title.")] = None,
     source_publisher: Annotated[Optional[str], typer.Option("--source-publisher", help="Who published it.")] = None,
     source_published: Annotated[Optional[str], typer.Option("--source-published", help="When it was published (EDTF), if known.")] = None,
+    source_undated: Annotated[bool, typer.Option("--source-undated", help="The page shows no publication date (recorded as undated = true).")] = False,
+    source_reposted: Annotated[
+        bool, typer.Option("--source-reposted", help="The URL is a copy of the publisher's report on another site (a mirror, repost or excerpt).")
+    ] = False,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt, even on a terminal.")] = False,
     store: WriteStoreOpt = None,
 ) -> None:
@@ -157,6 +161,8 @@ def add(
     from ..store import append_events, locate
     from . import engine
 
+    if source_undated and source_published is not None:
+        raise UsageError("--source-undated and --source-published contradict each other: give the date the page shows, or say it shows none")
     keep_hashes()  # the store read here is read again under the write lock: hashed once, not twice
     eng = engine(store)
     vocabulary = eng.header.theme_labels
@@ -242,10 +248,19 @@ def add(
         url_v = p.ask("--source-url", "Source URL", source_url if first else None, url)
         stitle_v = p.ask("--source-title", "Source title (the page's headline)", source_title if first else None, _nonblank)
         publisher_v = p.ask("--source-publisher", "Source publisher", source_publisher if first else None, _nonblank)
-        published_v = p.ask(
-            "--source-published", "Source publication date (EDTF, empty if the page shows none)", source_published if first else None, _date, required=False
-        )
-        sources.append({"title": stitle_v, "publisher": publisher_v, "url": url_v, "published": published_v})
+        if first and source_undated:
+            published_v = None
+        else:
+            published_v = p.ask(
+                "--source-published", "Source publication date (EDTF, empty if the page shows none)", source_published if first else None, _date, required=False
+            )
+        source: dict[str, Any] = {"title": stitle_v, "publisher": publisher_v, "url": url_v, "published": published_v}
+        # An empty answer at the prompt says the page shows no date; an option left out says nothing.
+        if published_v is None and ((first and source_undated) or p.interactive):
+            source["undated"] = True
+        if first and source_reposted:
+            source["reposted"] = True
+        sources.append(source)
         if not p.confirm("Another source?", default=False):
             break
     if p.missing:
