@@ -41,7 +41,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from .dates import PartialDate, parse_date
-from .fields import REPOSTED_LABEL
+from .fields import REPOSTED_LABEL, reposted_mark
 
 if TYPE_CHECKING:
     from .records import Header, Record
@@ -349,7 +349,7 @@ def _source_note(item: Item) -> str:
 
 
 def _url(item: Item) -> str:
-    return f"{item.url} ({REPOSTED_LABEL})" if item.reposted else f"{item.url}"
+    return f"{item.url}{reposted_mark(item.reposted)}"
 
 
 def _text_source_apa(item: Item) -> str:

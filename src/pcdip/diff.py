@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 from .errors import StoreError
-from .fields import EVENT_FIELDS, REPOSTED_LABEL
+from .fields import EVENT_FIELDS, reposted_mark
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -235,9 +235,8 @@ def describe_item(field: str, item: Any, *, url: bool = True) -> str:
     (without the url when `url` is false), a figure as `name: at least 30`, a country as `Fiji (FJ)`."""
     if field == "sources" and isinstance(item, Mapping):
         when = f", {item['published']}" if item.get("published") else ""
-        copy = f" ({REPOSTED_LABEL})" if item.get("reposted") else ""
         where = f" <{item.get('url')}>" if url else ""
-        return f"{item.get('publisher')}: {item.get('title')}{when}{copy}{where}"
+        return f"{item.get('publisher')}: {item.get('title')}{when}{reposted_mark(bool(item.get('reposted')))}{where}"
     if field == "figures" and isinstance(item, Mapping):
         from .records import FigureRecord
 

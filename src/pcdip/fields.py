@@ -24,6 +24,13 @@ EVENT_FIELDS: tuple[str, ...] = (
 SOURCE_FIELDS: tuple[str, ...] = ("title", "publisher", "url", "published", "undated", "reposted", "archive_url", "accessed")
 # How every view and export marks a source whose URL is a copy of the publisher's report on another site.
 REPOSTED_LABEL = "copy on another site"
+
+
+def reposted_mark(reposted: bool) -> str:
+    """` (copy on another site)` after a source that is one, else nothing: the one wording of every text view."""
+    return f" ({REPOSTED_LABEL})" if reposted else ""
+
+
 FIGURE_FIELDS: tuple[str, ...] = ("name", "value", "qualifier", "unit")
 PLACE_FIELDS: tuple[str, ...] = ("name", "latitude", "longitude")
 PROVENANCE_FIELDS: tuple[str, ...] = ("added", "basis", "checked", "audited", "revised")

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from .. import countries
-from ..fields import REPOSTED_LABEL
+from ..fields import reposted_mark
 
 if TYPE_CHECKING:
     from ..models import Event, Store
@@ -86,8 +86,7 @@ def _description(event: Event, store: Store) -> str:
     lines += ["", "Sources:"]
     for source in event.sources:
         published = f" ({source.published})" if source.published else ""
-        copy = f" ({REPOSTED_LABEL})" if source.reposted else ""
-        lines.append(f"- {source.publisher}: {source.title}{published} {source.url}{copy}")
+        lines.append(f"- {source.publisher}: {source.title}{published} {source.url}{reposted_mark(source.reposted)}")
     return "\n".join(lines)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .. import countries
-from ..fields import REPOSTED_LABEL
+from ..fields import reposted_mark
 from ..text import INVISIBLE
 
 _SPECIAL = "\\`*_{}[]()<>#+-.!|~&\"'=^$"
@@ -47,9 +47,7 @@ def event_lines(event: Any, header: Any) -> list[str]:
     lines.append(f"  {escape(event.summary)}")
     if event.note:
         lines.append(f"  *Note:* {escape(event.note)}")
-    sources = "; ".join(
-        f"[{escape(s.publisher)}: {escape(s.title)}]({link_target(s.url)})" + (f" ({REPOSTED_LABEL})" if s.reposted else "") for s in event.sources
-    )
+    sources = "; ".join(f"[{escape(s.publisher)}: {escape(s.title)}]({link_target(s.url)}){reposted_mark(s.reposted)}" for s in event.sources)
     lines.append(f"  Sources: {sources} `{event.id}`")
     return lines
 

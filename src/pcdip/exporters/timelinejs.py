@@ -17,7 +17,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from ..dates import PartialDate
-from ..fields import REPOSTED_LABEL
+from ..fields import reposted_mark
 from .jsonfmt import dumps
 
 if TYPE_CHECKING:
@@ -43,9 +43,7 @@ def _text(event: Event) -> str:
     if event.note:
         parts.append(f"<p><em>Note:</em> {escape(event.note)}</p>")
     links = [
-        f'<li><a href="{escape(s.url)}" target="_blank" rel="noopener noreferrer">{escape(s.publisher)}: {escape(s.title)}</a>'
-        + (f" ({REPOSTED_LABEL})" if s.reposted else "")
-        + "</li>"
+        f'<li><a href="{escape(s.url)}" target="_blank" rel="noopener noreferrer">{escape(s.publisher)}: {escape(s.title)}</a>{reposted_mark(s.reposted)}</li>'
         for s in event.sources
     ]
     parts.append("<p>Sources:</p><ul>" + "".join(links) + "</ul>")
