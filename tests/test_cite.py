@@ -355,6 +355,13 @@ def test_ids_are_cited_in_the_order_given_once_each_with_stable_keys() -> None:
     assert _ok("-f", "bibtex", *ACCESSED) == _ok("-f", "bibtex", *ACCESSED)  # deterministic
 
 
+def test_a_unique_start_of_an_id_names_its_event_like_show() -> None:
+    assert _keys("--no-sources", "2011-04", "2025-02-20-myanmar-repatriation", "2025-02") == [
+        "pcdip:2011-04-fiji-mou",
+        "pcdip:2025-02-20-myanmar-repatriation",
+    ]
+
+
 def test_an_empty_selection_cites_nothing() -> None:
     r = invoke("cite", "--from", "2030")
     assert (r.code, r.out, r.err) == (0, "", "No events match: nothing to cite.\n")
@@ -366,7 +373,14 @@ def test_an_empty_selection_cites_nothing() -> None:
     ("args", "code", "message"),
     [
         (("nosuch",), 1, "pcdip: error: no event has the id 'nosuch'; `pcdip timeline` shows each event's id\n"),
-        (("2011-04",), 1, "pcdip: error: no event has the id '2011-04'; did you mean 2011-04-fiji-mou?\n"),
+        (("2011-04-fiji-mu",), 1, "pcdip: error: no event has the id '2011-04-fiji-mu'; did you mean 2011-04-fiji-mou?\n"),
+        (
+            ("2022",),
+            1,
+            "pcdip: error: 2 events match '2022'; give one id:\n"
+            "  2022-04-21   2022-04-global-statement  A global security statement\n"
+            "  2022-12-19   2022-12-italy-ends-patrols  Italy ends joint patrols with China\n",
+        ),
         (("2011-04-fiji-mou", "-c", "Fiji"), 2, "pcdip: error: name events by id or select them with filters, not both\n"),
         (("-f", "docx"), 2, "pcdip: error: --format docx: choose one of text, bibtex, csl-json, ris\n"),
         (("-f", "ris", "--style", "apa"), 2, "pcdip: error: --style is for --format text, not ris\n"),

@@ -622,3 +622,31 @@ def unknown_id(engine: Engine, event_id: str) -> NotFoundError:
         close = difflib.get_close_matches(event_id, engine.ids(), n=3, cutoff=0.75)
     hint = f"; did you mean {' or '.join(close)}?" if close else "; `pcdip timeline` shows each event's id"
     return NotFoundError(f"no event has the id {event_id!r}{hint}")
+
+
+def several_match(engine: Engine, text: str, candidates: Sequence[str]) -> NotFoundError:
+    """The error for a name several events answer to, listing up to 20 of them to choose from."""
+    shown = list(candidates[:20])
+    count = str(len(candidates)) if len(candidates) <= 20 else "over 20"
+    more = " (and more; narrow it down)" if len(candidates) > 20 else ""
+    details = []
+    for event_id in shown:
+        event = engine.get(event_id)
+        assert event is not None
+        details.append(f"{event.date.text:<12} {event_id}  {event.title}")
+    return NotFoundError(f"{count} events match {text!r}{more}; give one id:", details=details)
+
+
+def event_by_id(engine: Engine, text: str) -> Record:
+    """The event with this id or, failing that, the one whose id starts with it; NotFoundError otherwise."""
+    event = engine.get(text)
+    if event is not None:
+        return event
+    candidates = engine.ids(text, limit=21) if text else []
+    if len(candidates) == 1:
+        found = engine.get(candidates[0])
+        assert found is not None
+        return found
+    if candidates:
+        raise several_match(engine, text, candidates)
+    raise unknown_id(engine, text)

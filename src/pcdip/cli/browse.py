@@ -8,7 +8,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from ..errors import NotFoundError, UsageError
+from ..errors import UsageError
 from ..exporters import FORMATS, help_text
 from . import (
     ActorOpt,
@@ -195,35 +195,24 @@ def show(
 
 def find_event(eng: Any, words: list[str]) -> Any:
     """The one event an id, id prefix or set of words names; NotFoundError listing candidates otherwise."""
-    from ..engine import unknown_id
+    from ..engine import event_by_id, several_match, unknown_id
     from ..query import Filters
 
     text = " ".join(words).strip()
     if not text:
         raise UsageError("give an event id or words of its title")
-    event = eng.get(text)
-    if event is not None:
-        return event
-    candidates = eng.ids(text, limit=21)
-    if not candidates and len(words) >= 1:
-        ids: set[str] | None = None
-        for word in text.split():
-            found = {e.id for e in eng.select(Filters(search=word))}
-            ids = found if ids is None else ids & found
-        if ids:
-            candidates = [i for i in eng.ids() if i in ids][:21]
+    if eng.get(text) is not None or eng.ids(text, limit=1):
+        return event_by_id(eng, text)
+    ids: set[str] | None = None
+    for word in text.split():
+        found = {e.id for e in eng.select(Filters(search=word))}
+        ids = found if ids is None else ids & found
+    candidates = [i for i in eng.ids() if i in ids][:21] if ids else []
     if len(candidates) == 1:
-        found_event = eng.get(candidates[0])
-        assert found_event is not None
-        return found_event
+        return event_by_id(eng, candidates[0])
     if not candidates:
         raise unknown_id(eng, text)
-    shown = candidates[:20]
-    more = " (and more; narrow it down)" if len(candidates) > 20 else ""
-    raise NotFoundError(
-        f"{len(candidates) if len(candidates) <= 20 else 'over 20'} events match {text!r}{more}; give one id:",
-        details=[f"{eng.get(i).date.text:<12} {i}  {eng.get(i).title}" for i in shown],
-    )
+    raise several_match(eng, text, candidates)
 
 
 @app.command()

@@ -38,7 +38,7 @@ def cite(
         Optional[list[str]],
         typer.Argument(
             metavar="ID",
-            help="Event ids, exactly as `pcdip timeline` shows them; none: the events the filters select.",
+            help="Event ids as `pcdip timeline` shows them, or unique starts of ids; none: the events the filters select.",
             show_default=False,
             autocompletion=complete_event_id,
         ),
@@ -75,8 +75,8 @@ def cite(
 ) -> None:
     """Citations of events, as entries of the dataset, and of the sources each event cites.
 
-    Name events by id, or select them with the timeline's filters (not both); with neither, every
-    event of the store is cited. An event is cited with the dataset's title, release, author and
+    Name events by id (or a unique start of one), or select them with the timeline's filters
+    (not both); with neither, every event of the store is cited. An event is cited with the dataset's title, release, author and
     URL, its id and title, and the date you accessed the record; each source with its title,
     publisher, date (at its precision) and URL. Keys are "pcdip:" and the event id, then ":s1",
     ":s2"... for its sources.
@@ -117,14 +117,9 @@ def cite(
 
     eng = engine(store)
     if event_ids:
-        from ..engine import unknown_id
+        from ..engine import event_by_id
 
-        events = []
-        for event_id in dict.fromkeys(event_ids):
-            event = eng.get(event_id)
-            if event is None:
-                raise unknown_id(eng, event_id)
-            events.append(event)
+        events = list({e.id: e for e in (event_by_id(eng, i) for i in event_ids)}.values())
     else:
         filters = build_filters(
             eng.header.theme_labels,
