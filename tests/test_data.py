@@ -216,6 +216,12 @@ def test_notes_hold_no_provenance_prose(data: Store) -> None:
         assert not re.search(r"Added in 0\.\d|Seed row|from the original fact sheet|from stored pages", e.note or ""), e.id
 
 
+def test_the_second_audit_round_covers_every_event_but_the_one_docs_data_names(data: Store) -> None:
+    """DATA.md says 0.2.3 and 0.2.4 re-read every event again, all but one (whose stored copies
+    stop before the figure it reports); an event added later must be audited before a release."""
+    assert [e.id for e in data.events if e.provenance.audited not in ("0.2.3", "0.2.4")] == ["2025-02-liaison-officers-48-countries"]
+
+
 def test_copies_are_flagged_not_described_in_the_publisher(data: Store) -> None:
     """A source read in a copy on another site says so with `reposted = true`, which every view and
     export marks; its publisher names who published the report, not where the copy sits."""
