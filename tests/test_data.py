@@ -222,6 +222,16 @@ def test_the_second_audit_round_covers_every_event_but_the_one_docs_data_names(d
     assert [e.id for e in data.events if e.provenance.audited not in ("0.2.3", "0.2.4")] == ["2025-02-liaison-officers-48-countries"]
 
 
+def test_prose_has_no_stray_punctuation_or_spacing(data: Store) -> None:
+    """Titles, summaries and notes are read in every export: no ",." or ";.", no space before a
+    comma or full stop, no doubled space, no space at either end."""
+    import re
+
+    stray = re.compile(r"[,;:]\.|\s[.,;)]|  |^\s|\s$")
+    found = [(e.id, field) for e in data.events for field in ("title", "summary", "note") if stray.search(getattr(e, field) or "")]
+    assert found == []
+
+
 def test_copies_are_flagged_not_described_in_the_publisher(data: Store) -> None:
     """A source read in a copy on another site says so with `reposted = true`, which every view and
     export marks; its publisher names who published the report, not where the copy sits."""
