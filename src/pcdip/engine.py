@@ -624,29 +624,33 @@ def unknown_id(engine: Engine, event_id: str) -> NotFoundError:
     return NotFoundError(f"no event has the id {event_id!r}{hint}")
 
 
-def several_match(engine: Engine, text: str, candidates: Sequence[str]) -> NotFoundError:
-    """The error for a name several events answer to, listing up to 20 of them to choose from."""
-    shown = list(candidates[:20])
-    count = str(len(candidates)) if len(candidates) <= 20 else "over 20"
-    more = " (and more; narrow it down)" if len(candidates) > 20 else ""
-    details = []
-    for event_id in shown:
-        event = engine.get(event_id)
-        assert event is not None
-        details.append(f"{event.date.text:<12} {event_id}  {event.title}")
-    return NotFoundError(f"{count} events match {text!r}{more}; give one id:", details=details)
+def id_matches(engine: Engine, text: str) -> list[str]:
+    """[text] when an event has that id; else the ids that start with it (up to 21, in timeline order)."""
+    if text in engine.existing_ids([text]):
+        return [text]
+    return engine.ids(text, limit=21) if text else []
+
+
+def the_one(engine: Engine, text: str, candidates: Sequence[str]) -> Record:
+    """The event when `text` named exactly one; NotFoundError listing up to 20 when it named several,
+    or suggesting near ids when it named none."""
+    if not candidates:
+        raise unknown_id(engine, text)
+    if len(candidates) > 1:
+        shown = list(candidates[:20])
+        count = str(len(candidates)) if len(candidates) <= 20 else "over 20"
+        more = " (and more; narrow it down)" if len(candidates) > 20 else ""
+        details = []
+        for event_id in shown:
+            event = engine.get(event_id)
+            assert event is not None
+            details.append(f"{event.date.text:<12} {event_id}  {event.title}")
+        raise NotFoundError(f"{count} events match {text!r}{more}; give one id:", details=details)
+    found = engine.get(candidates[0])
+    assert found is not None
+    return found
 
 
 def event_by_id(engine: Engine, text: str) -> Record:
     """The event with this id or, failing that, the one whose id starts with it; NotFoundError otherwise."""
-    event = engine.get(text)
-    if event is not None:
-        return event
-    candidates = engine.ids(text, limit=21) if text else []
-    if len(candidates) == 1:
-        found = engine.get(candidates[0])
-        assert found is not None
-        return found
-    if candidates:
-        raise several_match(engine, text, candidates)
-    raise unknown_id(engine, text)
+    return the_one(engine, text, id_matches(engine, text))

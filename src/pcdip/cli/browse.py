@@ -195,24 +195,20 @@ def show(
 
 def find_event(eng: Any, words: list[str]) -> Any:
     """The one event an id, id prefix or set of words names; NotFoundError listing candidates otherwise."""
-    from ..engine import event_by_id, several_match, unknown_id
+    from ..engine import id_matches, the_one
     from ..query import Filters
 
     text = " ".join(words).strip()
     if not text:
         raise UsageError("give an event id or words of its title")
-    if eng.get(text) is not None or eng.ids(text, limit=1):
-        return event_by_id(eng, text)
-    ids: set[str] | None = None
-    for word in text.split():
-        found = {e.id for e in eng.select(Filters(search=word))}
-        ids = found if ids is None else ids & found
-    candidates = [i for i in eng.ids() if i in ids][:21] if ids else []
-    if len(candidates) == 1:
-        return event_by_id(eng, candidates[0])
-    if not candidates:
-        raise unknown_id(eng, text)
-    raise several_match(eng, text, candidates)
+    candidates = id_matches(eng, text)
+    if not candidates:  # no id starts with it: the words of titles and summaries
+        ids: set[str] | None = None
+        for word in text.split():
+            found = {e.id for e in eng.select(Filters(search=word))}
+            ids = found if ids is None else ids & found
+        candidates = [i for i in eng.ids() if i in ids][:21] if ids else []
+    return the_one(eng, text, candidates)
 
 
 @app.command()

@@ -78,8 +78,8 @@ def cite(
     Name events by id (or a unique start of one), or select them with the timeline's filters
     (not both); with neither, every event of the store is cited. An event is cited with the
     dataset's title, release, author and URL, its id and title, and the date you accessed the
-    record; each source with its title, publisher, date (at its precision) and URL. Keys are "pcdip:" and the event id, then ":s1",
-    ":s2"... for its sources.
+    record; each source with its title, publisher, date (at its precision) and URL. Keys are
+    "pcdip:" and the event id, then ":s1", ":s2"... for its sources.
 
     The release is the highest one named in the events' provenance (added or checked), unless
     --release says otherwise. The bundled record is cited with the project's URL and authors;
