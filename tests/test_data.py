@@ -206,6 +206,17 @@ def test_readme_and_changelog_state_the_record_as_it_is(data: Store) -> None:
     assert f"{events} events, {countries_} countries, {sources} sources" in latest
 
 
+def test_a_page_cited_by_several_events_is_described_the_same_way_in_each(data: Store) -> None:
+    """One page, one truth: where two events cite the same URL, they agree on who published it,
+    whether it is a copy, and what date the page shows (a checker who corrects one corrects all)."""
+    seen: dict[str, tuple[str, tuple[str, str | None, bool, bool]]] = {}
+    for e in data.events:
+        for s in e.sources:
+            here = (s.publisher, s.published.text if s.published else None, s.undated, s.reposted)
+            first = seen.setdefault(s.url, (e.id, here))
+            assert first[1] == here, f"{s.url}: {first[0]} says {first[1]}, {e.id} says {here}"
+
+
 def test_notes_hold_no_provenance_prose(data: Store) -> None:
     """How an event entered the record is [events.provenance] data; notes speak about the evidence."""
     import re
