@@ -223,14 +223,30 @@ def test_notes_hold_no_provenance_prose(data: Store) -> None:
 
     for e in data.events:
         assert e.provenance is not None and e.provenance.checked == "0.2.0", e.id
-        assert e.provenance.audited in ("0.2.0", "0.2.1", "0.2.3", "0.2.4"), e.id  # every event passed one independent audit
+        assert e.provenance.audited in ("0.2.0", "0.2.1", "0.2.3", "0.2.4", "0.2.5"), e.id  # every event passed one independent audit
         assert not re.search(r"Added in 0\.\d|Seed row|from the original fact sheet|from stored pages", e.note or ""), e.id
 
 
 def test_the_second_audit_round_covers_every_event_but_the_one_docs_data_names(data: Store) -> None:
     """DATA.md says 0.2.3 and 0.2.4 re-read every event again, all but one (whose stored copies
     stop before the figure it reports); an event added later must be audited before a release."""
-    assert [e.id for e in data.events if e.provenance.audited not in ("0.2.3", "0.2.4")] == ["2025-02-liaison-officers-48-countries"]
+    assert [e.id for e in data.events if e.provenance.audited not in ("0.2.3", "0.2.4", "0.2.5")] == ["2025-02-liaison-officers-48-countries"]
+
+
+def test_the_latest_changelog_entry_counts_the_audits_it_recorded(data: Store) -> None:
+    """The latest release's entry in DATA.md says how many events record its audit; the store agrees."""
+    import re
+
+    from pcdip import __version__
+
+    from .conftest import ROOT
+
+    changelog = (ROOT / "docs" / "DATA.md").read_text("utf-8").split("## Changelog", 1)[1]
+    latest = " ".join(changelog.split("\n- **", 2)[1].split())
+    assert latest.startswith(f"{__version__} (")
+    claimed = re.search(rf'([0-9]+) events now record `audited = "{re.escape(__version__)}"`', latest)
+    assert claimed is not None, "the entry should say how many events this release audited"
+    assert int(claimed[1]) == sum(1 for e in data.events if e.provenance.audited == __version__)
 
 
 def test_prose_has_no_stray_punctuation_or_spacing(data: Store) -> None:
