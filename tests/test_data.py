@@ -191,6 +191,14 @@ def test_pushback_is_called_out(data: Store, name: str) -> None:
     assert profile(data, countries.resolve(name).code).pushback
 
 
+def _latest_changelog_entry() -> str:
+    """The newest release's entry in docs/DATA.md's changelog, on one line."""
+    from .conftest import ROOT
+
+    changelog = (ROOT / "docs" / "DATA.md").read_text("utf-8").split("## Changelog", 1)[1]
+    return " ".join(changelog.split("\n- **", 2)[1].split())
+
+
 def test_readme_and_changelog_state_the_record_as_it_is(data: Store) -> None:
     from .conftest import ROOT
 
@@ -201,8 +209,7 @@ def test_readme_and_changelog_state_the_record_as_it_is(data: Store) -> None:
     readme = " ".join((ROOT / "README.md").read_text("utf-8").split())
     assert f"**{events} events, {first}–{last}, involving {countries_} countries" in readme
     assert f"**{sources} cited sources**" in readme
-    changelog = (ROOT / "docs" / "DATA.md").read_text("utf-8").split("## Changelog", 1)[1]
-    latest = " ".join(changelog.split("\n- **", 2)[1].split())
+    latest = _latest_changelog_entry()
     assert f"{events} events, {countries_} countries, {sources} sources" in latest
 
 
@@ -239,10 +246,7 @@ def test_the_latest_changelog_entry_counts_the_audits_it_recorded(data: Store) -
 
     from pcdip import __version__
 
-    from .conftest import ROOT
-
-    changelog = (ROOT / "docs" / "DATA.md").read_text("utf-8").split("## Changelog", 1)[1]
-    latest = " ".join(changelog.split("\n- **", 2)[1].split())
+    latest = _latest_changelog_entry()
     assert latest.startswith(f"{__version__} (")
     claimed = re.search(rf'([0-9]+) events now record `audited = "{re.escape(__version__)}"`', latest)
     assert claimed is not None, "the entry should say how many events this release audited"
