@@ -283,7 +283,7 @@ def test_copies_are_flagged_not_described_in_the_publisher(data: Store) -> None:
     export marks; its publisher names who published the report, not where the copy sits."""
     import re
 
-    prose = re.compile(r"(?i)\b(copy|copied|mirrored|repost|reposted|reposting)\b|\bmirror of\b|\bvia (ExBulletin|xb824|Gaea|Tolerance|Senator)")
+    prose = re.compile(r"(?i)\b(copy|copied|mirrored|repost|reposted|reposting|reprint(ed)?( by)?|reproduc(ed|ing))\b|\bmirror of\b|\bvia (ExBulletin|xb824|Gaea|Tolerance|Senator)")
     assert [(e.id, s.publisher) for e in data.events for s in e.sources if prose.search(s.publisher)] == []
     assert sum(s.reposted for e in data.events for s in e.sources) >= 30
 
