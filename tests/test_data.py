@@ -283,9 +283,28 @@ def test_copies_are_flagged_not_described_in_the_publisher(data: Store) -> None:
     export marks; its publisher names who published the report, not where the copy sits."""
     import re
 
-    prose = re.compile(r"(?i)\b(copy|copied|mirrored|repost|reposted|reposting|reprint(ed)?( by)?|reproduc(ed|ing))\b|\bmirror of\b|\bvia (ExBulletin|xb824|Gaea|Tolerance|Senator)")
+    prose = re.compile(
+        r"(?i)\b(copy|copied|mirrored|repost|reposted|reposting|reprint(ed)?( by)?|reproduc(ed|ing))\b|\bmirror of\b|\bvia (ExBulletin|xb824|Gaea|Tolerance|Senator)"
+    )
     assert [(e.id, s.publisher) for e in data.events for s in e.sources if prose.search(s.publisher)] == []
     assert sum(s.reposted for e in data.events for s in e.sources) >= 30
+
+
+def test_each_publisher_has_one_name(data: Store) -> None:
+    """A publisher is spelled one way everywhere ("The Sydney Morning Herald", "KESQ (AP)", "Shanghai
+    Daily (Xinhua)"), so that counting sources by publisher in an export counts each outlet once."""
+    import re
+    from collections import defaultdict
+
+    def key(publisher: str) -> str:
+        p = publisher.lower().replace("associated press", "ap").replace("agence france-presse", "afp")
+        return re.sub(r"[^0-9a-z\u0080-\uffff]", "", re.sub(r"^the ", "", p))
+
+    names: defaultdict[str, set[str]] = defaultdict(set)
+    for e in data.events:
+        for s in e.sources:
+            names[key(s.publisher)].add(s.publisher)
+    assert [sorted(spellings) for spellings in names.values() if len(spellings) > 1] == []
 
 
 def test_strict_validation_passes_on_the_bundled_store(data: Store) -> None:
