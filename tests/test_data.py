@@ -60,6 +60,23 @@ def test_dates_are_not_in_the_future(data: Store) -> None:
             assert s.published is None or s.published.lower <= today, e.id
 
 
+def test_a_qualified_date_says_why_in_the_note(data: Store) -> None:
+    """An uncertain (`?`, `%`) or approximate (`~`) event date is explained to the reader: the
+    note says where the date comes from (an address, an inference) or what the sources leave open."""
+    import re
+
+    uncertain = re.compile(
+        r"uncertain|address|inferred|worked out|not given|does not (show|give)|gives no|shows no|cannot be ruled out|unclear|no (page|day)", re.I
+    )
+    approximate = re.compile(r"approximat|about|around|early|late|mid|not given|no day|gives no|inferred|worked out|not dated", re.I)
+    for e in data.events:
+        dates = [e.date] + ([e.end] if e.end else [])
+        if any(d.uncertain for d in dates):
+            assert uncertain.search(e.note or ""), e.id
+        if any(d.approximate for d in dates):
+            assert approximate.search(e.note or ""), e.id
+
+
 def test_every_event_is_sourced_and_themed(data: Store) -> None:
     declared = {t.id for t in data.themes}
     for e in data.events:
