@@ -374,3 +374,29 @@ def test_header_starts_is_the_multiline_pattern(parts: list[str]) -> None:
     data = "".join(parts).encode()
     reference = [m.start() for m in re.finditer(rb"^[ \t]*\[\[[ \t]*events[ \t]*\]\]", data, re.MULTILINE)]
     assert header_starts(data) == reference
+
+
+_QUALIFIERS = st.sampled_from([None, "at-least", "more-than", "approximately", "up-to"])
+_VALUES = st.integers(min_value=0, max_value=10**15) | st.floats(min_value=0, max_value=1e18, allow_nan=False, allow_infinity=False)
+
+
+@given(value=_VALUES, qualifier=_QUALIFIERS, unit=st.sampled_from([None, "CAD", "hours"]))
+def test_a_figure_reads_back_as_the_number_stored(value: int | float, qualifier: str | None, unit: str | None) -> None:
+    """What `show`, HTML cards and diffs print is the stored number, digit for digit: never 3.26278e+06 for 3,262,780.55.
+
+    The model (pydantic) and the record (the query engine's read path) describe a figure through the one
+    function, and must agree.
+    """
+    from pcdip.models import Figure
+    from pcdip.records import FigureRecord
+
+    stored = {"name": "claimed_losses", "value": value, "qualifier": qualifier, "unit": unit}
+    text = Figure.model_validate(stored).describe()
+    assert text == FigureRecord(stored).describe()
+    words = text.split()
+    if unit:
+        assert words.pop() == unit
+    number = words.pop()
+    assert "e" not in number.lower()
+    assert type(value)(number.replace(",", "")) == value
+    assert " ".join(words) == {None: "", "at-least": "at least", "more-than": "more than", "approximately": "about", "up-to": "up to"}[qualifier]

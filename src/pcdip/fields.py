@@ -32,5 +32,24 @@ def reposted_mark(reposted: bool) -> str:
 
 
 FIGURE_FIELDS: tuple[str, ...] = ("name", "value", "qualifier", "unit")
+
+# How each figure qualifier reads in text ("about 3,200 CAD"); an exact figure has none.
+QUALIFIER_WORDS: dict[str, str] = {"at-least": "at least", "more-than": "more than", "approximately": "about", "up-to": "up to"}
+
+
+def describe_figure(value: int | float, qualifier: str | None, unit: str | None) -> str:
+    """A figure as text: its qualifier, the number with thousands separators, its unit.
+
+    The number is the one stored, digit for digit: a decimal is written out in full
+    (3,262,780.55, never 3.26278e+06), so that what a reader copies is what the source gave.
+    """
+    if isinstance(value, float):
+        from decimal import Decimal  # only decimals need it
+
+        number = format(Decimal(repr(value)), ",f")
+    else:
+        number = f"{value:,}"
+    words = QUALIFIER_WORDS.get(qualifier or "")
+    return " ".join(part for part in (words, number, unit) if part)
 PLACE_FIELDS: tuple[str, ...] = ("name", "latitude", "longitude")
 PROVENANCE_FIELDS: tuple[str, ...] = ("added", "basis", "checked", "audited", "revised")

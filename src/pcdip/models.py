@@ -15,7 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, 
 from . import countries as _countries
 from .dates import PartialDate, Spanned
 from .errors import NotFoundError
-from .fields import EVENT_FIELDS, FIGURE_FIELDS, PLACE_FIELDS, SOURCE_FIELDS
+from .fields import EVENT_FIELDS, FIGURE_FIELDS, PLACE_FIELDS, SOURCE_FIELDS, describe_figure
 
 SCHEMA_VERSION = 1
 
@@ -165,10 +165,7 @@ class Figure(_Model):
     unit: Line | None = None
 
     def describe(self) -> str:
-        prefix = {"at-least": "at least ", "more-than": "more than ", "approximately": "about ", "up-to": "up to ", None: ""}[self.qualifier]
-        value = f"{self.value:,}" if isinstance(self.value, int) else f"{self.value:,g}"
-        unit = f" {self.unit}" if self.unit else ""
-        return f"{prefix}{value}{unit}"
+        return describe_figure(self.value, self.qualifier, self.unit)
 
 
 class Place(_Model):

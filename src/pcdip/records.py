@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from .dates import PartialDate, Spanned, parse_date
+from .fields import describe_figure
 
 
 def _date(text: str | None) -> PartialDate | None:
@@ -46,10 +47,7 @@ class FigureRecord:
         self.unit: str | None = d.get("unit")
 
     def describe(self) -> str:
-        prefix = {"at-least": "at least ", "more-than": "more than ", "approximately": "about ", "up-to": "up to "}.get(self.qualifier or "", "")
-        value = f"{self.value:,}" if isinstance(self.value, int) else f"{self.value:,g}"
-        unit = f" {self.unit}" if self.unit else ""
-        return f"{prefix}{value}{unit}"
+        return describe_figure(self.value, self.qualifier, self.unit)
 
 
 class PlaceRecord:
