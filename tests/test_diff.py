@@ -203,7 +203,7 @@ changed
       sources + Example Wire: Italy stops patrols, 2022-12-19 <https://example.org/italy-2022-b>
   ~ 2023~        Chinese police train Solomon Islands officers  2023-solomons-training
       figures - officers_trained: 30
-      figures + officers_trained: 30
+      figures + officers_trained: 30.0
 """
     )
 

@@ -51,5 +51,7 @@ def describe_figure(value: int | float, qualifier: str | None, unit: str | None)
         number = f"{value:,}"
     words = QUALIFIER_WORDS.get(qualifier or "")
     return " ".join(part for part in (words, number, unit) if part)
+
+
 PLACE_FIELDS: tuple[str, ...] = ("name", "latitude", "longitude")
 PROVENANCE_FIELDS: tuple[str, ...] = ("added", "basis", "checked", "audited", "revised")
