@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from pcdip import countries
+from pcdip.cite import _release_key as release_order  # the one ordering of releases (0.2 = 0.2.0)
 from pcdip.models import Event, Store
 from pcdip.query import profile
 from pcdip.store import bundled_store, load_store
@@ -252,10 +253,6 @@ def test_a_page_cited_by_several_events_is_described_the_same_way_in_each(data: 
             assert first[1] == here, f"{s.url}: {first[0]} says {first[1]}, {e.id} says {here}"
 
 
-def _release(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in text.split("."))
-
-
 def test_notes_hold_no_provenance_prose(data: Store) -> None:
     """How an event entered the record is [events.provenance] data; notes speak about the evidence."""
     import re
@@ -263,7 +260,7 @@ def test_notes_hold_no_provenance_prose(data: Store) -> None:
     releases = _changelog_releases()
     for e in data.events:
         assert e.provenance is not None and e.provenance.checked in releases, e.id  # every event was swept (0.2.0 swept all then)
-        assert _release(e.provenance.checked) >= _release(e.provenance.added), e.id  # an event is checked after it is added
+        assert release_order(e.provenance.checked) >= release_order(e.provenance.added), e.id  # an event is checked after it is added
         assert e.provenance.audited in releases, e.id  # every event passed an audit of a published release
         assert not re.search(r"Added in 0\.\d|Seed row|\bseed\b|fact sheet|from stored pages|the record was (first )?built", e.note or "", re.I), e.id
 
@@ -271,11 +268,7 @@ def test_notes_hold_no_provenance_prose(data: Store) -> None:
 def test_the_second_audit_round_covers_every_event_but_the_one_docs_data_names(data: Store) -> None:
     """DATA.md says 0.2.3 and 0.2.4 re-read every event again, all but one (whose stored copies
     stop before the figure it reports); an event added later must be audited before a release."""
-
-    def release(v: str) -> tuple[int, ...]:
-        return tuple(int(part) for part in v.split("."))
-
-    assert [e.id for e in data.events if release(e.provenance.audited) < (0, 2, 3)] == ["2025-02-liaison-officers-48-countries"]
+    assert [e.id for e in data.events if release_order(e.provenance.audited) < release_order("0.2.3")] == ["2025-02-liaison-officers-48-countries"]
 
 
 def test_the_latest_changelog_entry_counts_the_audits_it_recorded(data: Store) -> None:
