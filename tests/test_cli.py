@@ -605,3 +605,17 @@ def test_completions_are_quoted_so_the_shell_reads_them_back_whole(value: str) -
     assert shlex.split(bash_quoted(value)) == [value]
     quoted = powershell_quoted(value)
     assert quoted == value or (quoted.startswith("'") and quoted.endswith("'") and quoted[1:-1].replace("''", "'") == value)
+
+
+@pytest.mark.parametrize("columns", ["80", "120"])
+def test_themes_table_never_breaks_a_label_inside_a_word(bundled: Path, columns: str) -> None:
+    """At a terminal's usual widths every word of every label is printed whole, on one line."""
+    from pcdip.cache import open_engine
+
+    lines = invoke("themes", env={"COLUMNS": columns}).out.splitlines()
+    assert max(len(line) for line in lines) <= int(columns)
+    start = lines[0].index("label")  # the label column's text, line by line
+    end = lines[0].index("description")
+    printed_words = {word for line in lines[2:] for word in line[start:end].split()}
+    for theme in open_engine(bundled).header.themes:
+        assert set(theme.label.split()) <= printed_words, theme.label

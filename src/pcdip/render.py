@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.rule import Rule
 from rich.table import Table
@@ -194,15 +194,35 @@ def profile_view(p: Profile, store: Store, console: Console) -> RenderableType:
 
 
 def themes_table(store: Store, counts: dict[str, int]) -> RenderableType:
-    styles = Styles(store)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
-    table.add_column("theme", no_wrap=True)
-    table.add_column("events", justify="right")
-    table.add_column("label", ratio=1, overflow="fold")  # wrapped, never cut: it is what was asked for
-    table.add_column("description", overflow="fold", ratio=3)
-    for t in store.themes:
-        table.add_row(styles.themes([t.id]), T(str(counts.get(t.id, 0))), T(t.label), T(t.description))
-    return table
+    return _ThemesTable(store, counts)
+
+
+class _ThemesTable:
+    """The theme vocabulary as a table laid out for the width it is given.
+
+    Where there is room, the label column is as wide as the longest word of any label, so a
+    label wraps between its words, never inside one ("Counterterr/orism"), and the description
+    takes the rest; on a narrow console the two share the width.
+    """
+
+    def __init__(self, store: Store, counts: dict[str, int]) -> None:
+        self.store, self.counts = store, counts
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        styles = Styles(self.store)
+        widest = max((len(word) for t in self.store.themes for word in t.label.split()), default=5)
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
+        table.add_column("theme", no_wrap=True)
+        table.add_column("events", justify="right")
+        if options.max_width >= 72:
+            table.add_column("label", width=min(widest, 24), overflow="fold")
+            table.add_column("description", overflow="fold", ratio=1)
+        else:  # wrapped, never cut: it is what was asked for
+            table.add_column("label", ratio=1, overflow="fold")
+            table.add_column("description", overflow="fold", ratio=3)
+        for t in self.store.themes:
+            table.add_row(styles.themes([t.id]), T(str(self.counts.get(t.id, 0))), T(t.label), T(t.description))
+        yield table
 
 
 def countries_table(rows: Sequence[tuple[countries.Country, int]]) -> RenderableType:
