@@ -113,6 +113,7 @@ def test_theme_vocabulary(data: Store) -> None:
         "fugitive-return",
         "telecom-fraud",
         "agreement",
+        "meetings",
         "multilateral",
         "policy",
         "border-security",

@@ -313,7 +313,9 @@ def test_bundled_store_against_release_0_1_4(release_014: Path, bundled: Path) -
     assert notes, "the 0.2.0 sweep rewrote notes"
     note = next(ch for ch in notes[0].changes if ch.field == "note")
     assert (note.old, note.new) == (old_raw[notes[0].id].get("note"), new_raw[notes[0].id].get("note"))
-    assert d.themes_added == d.themes_removed == d.themes_changed == ()
+    old_themes = {t["id"] for t in tomllib.loads(release_014.read_text(encoding="utf-8"))["themes"]}
+    assert [t["id"] for t in d.themes_added] == [t.id for t in open_engine(bundled).header.themes if t.id not in old_themes] == ["meetings"]
+    assert d.themes_removed == d.themes_changed == ()
 
 
 def test_cli_against_release_0_1_4(release_014: Path, bundled: Path) -> None:
@@ -327,7 +329,9 @@ def test_cli_against_release_0_1_4(release_014: Path, bundled: Path) -> None:
     assert md.code == 0 and f"\n## Added events ({counts['added']})\n" in md.out and f"\n## Changed events ({counts['changed']})\n" in md.out
     table = invoke("diff", str(release_014), str(bundled))
     assert table.code == 0
-    assert sum(line.startswith("  + ") for line in table.out.splitlines()) == counts["added"]
+    themes_added = len(data["themes"]["added"])  # listed with "+" too, under "themes"
+    assert [t["id"] for t in data["themes"]["added"]] == ["meetings"]  # the vocabulary of 0.2.10
+    assert sum(line.startswith("  + ") for line in table.out.splitlines()) == counts["added"] + themes_added
     assert sum(line.startswith("  ~ ") for line in table.out.splitlines()) == counts["changed"]
 
 
