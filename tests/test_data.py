@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -339,3 +340,36 @@ def test_release_0_2_coverage_goals(data: Store) -> None:
         assert any("Lianyungang" in (e.summary + e.title + (e.note or "")) and e.date.text.startswith(year) for e in data.events), year
     for ordinal in ("First", "Second", "Third", "Fourth"):
         assert f"{ordinal} China–Pacific islands" in titles or f"{ordinal.lower()} China–Pacific islands" in titles, ordinal
+
+
+def test_the_comparison_with_the_field_counts_what_the_store_holds(data: Store) -> None:
+    """DATA.md's "How the record compares with the field's counts" gives numbers a reader can
+    check with pcdip; each is counted again here from the store."""
+    import re
+
+    from pcdip.dates import parse_date
+    from pcdip.query import Filters, select
+
+    from .conftest import ROOT
+
+    text = (ROOT / "docs" / "DATA.md").read_text("utf-8")
+    section = " ".join(text.split("## How the record compares with the field's counts", 1)[1].split("\n## ", 1)[0].split())
+    window = select(data.events, Filters(start=parse_date("2022"), end=parse_date("2025")))
+
+    def themed(theme: str) -> list[Any]:
+        return [e for e in window if theme in e.themes]
+
+    found = re.search(r"holds ([0-9]+) events dated 2022–2025 of every kind, among them ([0-9]+) meetings", section)
+    assert found is not None, section
+    assert (int(found[1]), int(found[2])) == (len(window), len(themed("meetings")))
+    outside = re.search(r"([0-9]+) of them outside a multilateral forum\), ([0-9]+) events on agreements and ([0-9]+) on training", section)
+    assert outside is not None, section
+    assert (int(outside[1]), int(outside[2]), int(outside[3])) == (
+        sum(1 for e in themed("meetings") if "multilateral" not in e.themes),
+        len(themed("agreement")),
+        len(themed("training")),
+    )
+    stations = re.search(r"the record has ([0-9]+) events on the stations", section)
+    assert stations is not None and int(stations[1]) == sum(1 for e in data.events if "overseas-stations" in e.themes)
+    spread = re.search(r"([0-9]+) countries and territories appear", section)
+    assert spread is not None and int(spread[1]) == len({c for e in data.events for c in e.countries})
