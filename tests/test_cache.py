@@ -61,7 +61,7 @@ def reference(events: list[Event], f: Filters) -> list[str]:
             return False
         if f.region is not None and not any(in_region(c, f.region) for c in e.countries):
             return False
-        if f.actor is not None and not any(_word_start_match(f.actor, a) for a in e.actors):
+        if f.actor is not None and not any(_word_start_match(x, a) for x in f.actor for a in e.actors):  # any of them
             return False
         if f.search is not None and not any(f.search.casefold() in t.casefold() for t in [e.title, e.summary, *e.actors]):
             return False
@@ -105,7 +105,7 @@ def filters(draw: st.DrawFn) -> Filters:
         themes=tuple(draw(st.lists(st.sampled_from([*THEMES, "nope"]), max_size=2))),
         all_themes=draw(st.booleans()),
         region=draw(st.one_of(st.none(), st.sampled_from(["Oceania", "Melanesia", "Asia", "Europe", "Africa"]))),
-        actor=draw(needles),
+        actor=draw(st.one_of(needles, st.lists(needles.filter(lambda n: n is not None), min_size=1, max_size=3))),  # one text, or several
         search=draw(needles),
         limit=draw(st.one_of(st.none(), st.integers(0, 3), st.just(2**63), st.just(10**20))),
         reverse=draw(st.booleans()),

@@ -59,6 +59,7 @@ def _ids(*args: str) -> list[str]:
         (("--region", "South-eastern Asia"), ["2025-02-20-myanmar-repatriation"]),
         (("--region", "southern europe"), ["2016-05-italy-patrols", "2022-12-italy-ends-patrols"]),
         (("--actor", "liu"), ["2025-02-20-myanmar-repatriation"]),
+        (("--actor", "liu", "-a", "piantedosi"), ["2022-12-italy-ends-patrols", "2025-02-20-myanmar-repatriation"]),  # any of them
         (("-s", "patrol"), ["2016-05-italy-patrols", "2022-12-italy-ends-patrols"]),
         (("-n", "1", "--reverse"), ["2025-02-20-myanmar-repatriation"]),
         (("--from", "2030"), []),

@@ -290,17 +290,19 @@ def _where(filters: Filters) -> tuple[str, list[Any]]:
         else:
             where.append(f"e.pos IN (SELECT pos FROM event_themes WHERE theme IN ({marks}))")
             args += list(filters.themes)
-    for column, needle in (("actors", filters.actor_needle()), ("haystack", filters.search_needle())):
-        if needle is None:
-            continue
-        if needle is False:  # text that no validated event can hold (a lone surrogate, a control character)
+    actor_needles = filters.actor_needles()
+    if actor_needles is not None:  # any of them
+        if actor_needles:
+            where.append("e.actors != '' AND (" + " OR ".join(["instr(e.actors, ?) > 0"] * len(actor_needles)) + ")")
+            args += actor_needles
+        else:  # text that no validated event can hold (a lone surrogate, a control character)
             where.append(_NEVER)
-        elif column == "actors":
-            where.append("e.actors != '' AND instr(e.actors, ?) > 0")
-            args.append(needle)
-        else:
-            where.append("instr(e.haystack, ?) > 0")
-            args.append(needle)
+    needle = filters.search_needle()
+    if needle is False:
+        where.append(_NEVER)
+    elif needle is not None:
+        where.append("instr(e.haystack, ?) > 0")
+        args.append(needle)
     return (" WHERE " + " AND ".join(where)) if where else "", args
 
 

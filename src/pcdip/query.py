@@ -104,8 +104,9 @@ class Filters:
     - `start`/`end`: an event matches when its span (each date standing for every day it may
       mean) overlaps the range;
     - `countries`, `themes`: any of them (every theme with `all_themes`); `region`: any country in it;
-    - `actor`: text that begins a word of an actor's name, in any case ("xi" finds "Xi Jinping",
-      not "Lai Changxing"); `search`: text anywhere in the title, summary or an actor's name;
+    - `actor`: texts, any of which begins a word of an actor's name, in any case ("xi" finds "Xi
+      Jinping", not "Lai Changxing"); one text may be given as a plain string; `search`: text
+      anywhere in the title, summary or an actor's name;
     - `limit`: at most this many (None: all); `reverse`: latest first.
     """
 
@@ -115,7 +116,7 @@ class Filters:
     themes: tuple[str, ...] = ()
     all_themes: bool = False
     region: str | None = None
-    actor: str | None = None
+    actor: tuple[str, ...] | None = None
     search: str | None = None
     limit: int | None = None
     reverse: bool = False
@@ -125,12 +126,17 @@ class Filters:
             raise ValueError(f"limit must be a whole number of at least 0, not {self.limit!r}")
         object.__setattr__(self, "countries", tuple(self.countries))
         object.__setattr__(self, "themes", tuple(self.themes))
+        if isinstance(self.actor, str):  # one actor, as the library has always taken it
+            object.__setattr__(self, "actor", (self.actor,))
+        elif self.actor is not None:
+            object.__setattr__(self, "actor", tuple(dict.fromkeys(self.actor)) or None)
 
-    def actor_needle(self) -> str | bool | None:
-        """The --actor text in actor_key() form; False when no event can match; None when not asked."""
+    def actor_needles(self) -> list[str] | None:
+        """The --actor texts in actor_key() form, those that some event could hold (an empty list:
+        no event can match); None when not asked."""
         if self.actor is None:
             return None
-        return mark_words(self.actor) if _possible(self.actor) else False
+        return [mark_words(text) for text in self.actor if _possible(text)]
 
     def search_needle(self) -> str | bool | None:
         if self.search is None:

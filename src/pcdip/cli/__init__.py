@@ -273,7 +273,10 @@ RegionOpt = Annotated[
         autocompletion=complete_region,
     ),
 ]
-ActorOpt = Annotated[Optional[str], typer.Option("--actor", "-a", help="Text in an actor's name (case-insensitive).", rich_help_panel="Filters")]
+ActorOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--actor", "-a", help="Text that begins a word of an actor's name, any case (repeatable: any of them).", rich_help_panel="Filters"),
+]
 SearchOpt = Annotated[Optional[str], typer.Option("--search", "-s", help="Text in the title, summary or actors (case-insensitive).", rich_help_panel="Filters")]
 LimitOpt = Annotated[Optional[int], typer.Option("--limit", "-n", min=0, help="At most this many events.", rich_help_panel="Filters")]
 ReverseOpt = Annotated[bool, typer.Option("--reverse", help="Latest first.", rich_help_panel="Filters")]
@@ -317,7 +320,7 @@ def build_filters(
     theme: list[str] | None = None,
     all_themes: bool = False,
     region: str | None = None,
-    actor: str | None = None,
+    actor: list[str] | None = None,
     search: str | None = None,
     limit: int | None = None,
     reverse: bool = False,
@@ -343,7 +346,7 @@ def build_filters(
         from .. import countries
 
         region_name = countries.resolve_region(region)
-    return Filters(start, end, codes, theme_ids, all_themes, region_name, actor, search, limit, reverse)
+    return Filters(start, end, codes, theme_ids, all_themes, region_name, tuple(actor) if actor else None, search, limit, reverse)
 
 
 def emit(text: str | bytes | Iterable[str], output: Path | None = None, *, reading: Path | None = None) -> None:

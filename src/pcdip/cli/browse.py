@@ -340,7 +340,7 @@ def export(
             "countries: " + ", ".join(_countries.name(c) for c in filters.countries) if filters.countries else "",
             "themes: " + ", ".join(filters.themes) if filters.themes else "",
             f"region: {filters.region}" if filters.region else "",
-            f"actor: {filters.actor}" if filters.actor is not None else "",
+            "actor: " + " or ".join(filters.actor) if filters.actor else "",
             f"search: {filters.search}" if filters.search is not None else "",
             f"at most {filters.limit}" if filters.limit is not None else "",
             "latest first" if filters.reverse else "",
