@@ -174,8 +174,8 @@ def test_founding_article_facts(by_id: dict[str, Event]) -> None:
     e = by_id["2024-01-png-weighs-china-police-offer"]
     assert e.date.text.startswith("2024-01") and e.note and "2023" in e.note
 
-    e = by_id["2024-03-fiji-keeps-china-police-mou"]
-    assert e.date.text.startswith("2024-03") and e.note and "2023" in e.note
+    e = by_id["2024-03-fiji-keeps-china-police-mou"]  # March 2024, not 2023; the memorandum kept, not amended
+    assert e.date.text.startswith("2024-03") and e.note and "unchanged" in e.note and "amended" not in e.summary
     assert "2023-01-fiji-rabuka-questions-police-deal" in e.related
     assert "2011-04-fiji-china-police-mou" in by_id["2023-01-fiji-rabuka-questions-police-deal"].related
 
