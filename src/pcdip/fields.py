@@ -1,7 +1,8 @@
-"""Field names of exported records: stable, documented in the README, shared by every exporter.
+"""Field names of exported records (stable, documented in the README, shared by every exporter)
+and the few ways a field reads as text that every view shares (a copy's mark, a figure).
 
-Kept apart from models.py so that the export registry (and `--help`) can use them without
-importing pydantic.
+Kept apart from models.py so that the export registry (and `--help`), the records of the query
+engine's read path and the views can use them without importing pydantic.
 """
 
 # The field order of an exported event: stable, documented in the README, used by every exporter.
@@ -32,6 +33,9 @@ def reposted_mark(reposted: bool) -> str:
 
 
 FIGURE_FIELDS: tuple[str, ...] = ("name", "value", "qualifier", "unit")
+PLACE_FIELDS: tuple[str, ...] = ("name", "latitude", "longitude")
+PROVENANCE_FIELDS: tuple[str, ...] = ("added", "basis", "checked", "audited", "revised")
+
 
 # How each figure qualifier reads in text ("about 3,200 CAD"); an exact figure has none.
 QUALIFIER_WORDS: dict[str, str] = {"at-least": "at least", "more-than": "more than", "approximately": "about", "up-to": "up to"}
@@ -51,7 +55,3 @@ def describe_figure(value: int | float, qualifier: str | None, unit: str | None)
         number = f"{value:,}"
     words = QUALIFIER_WORDS.get(qualifier or "")
     return " ".join(part for part in (words, number, unit) if part)
-
-
-PLACE_FIELDS: tuple[str, ...] = ("name", "latitude", "longitude")
-PROVENANCE_FIELDS: tuple[str, ...] = ("added", "basis", "checked", "audited", "revised")
