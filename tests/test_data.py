@@ -286,6 +286,43 @@ def test_the_latest_changelog_entry_counts_the_audits_it_recorded(data: Store) -
     assert int(claimed[1]) == sum(1 for e in data.events if e.provenance.audited == __version__)
 
 
+def test_a_weekday_named_beside_a_date_falls_on_it(data: Store) -> None:
+    """Notes work days out from weekdays ("said on Thursday", under a dateline), so a weekday the
+    record names beside a date ("Thursday 8 June 2023", "Monday, October 8") must be that date's.
+    A date without a year takes the event's year. A weekday inside a quotation is the page's
+    words, kept as the page has them (two notes quote pages whose weekday and date disagree)."""
+    import re
+
+    weekdays = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+    months = "January February March April May June July August September October November December".split()
+    w, m = "|".join(weekdays), "|".join(months)
+    day_first = re.compile(rf"\b(?P<wd>{w}),? (?:the )?(?P<day>\d{{1,2}}) (?P<mon>{m})(?:,? (?P<yr>\d{{4}}))?")
+    month_first = re.compile(rf"\b(?P<wd>{w}),? (?P<mon>{m}) (?P<day>\d{{1,2}})(?:,? (?P<yr>\d{{4}}))?")
+    opening, closing = re.compile(r"(?<![A-Za-z])'(?=\w)"), re.compile(r"(?<=[\w.,])'(?![A-Za-z])")
+
+    def quoted(text: str, at: int) -> bool:
+        opens = [o.start() for o in opening.finditer(text, 0, at)]
+        return bool(opens) and not closing.search(text, opens[-1] + 1, at)
+
+    named, wrong = 0, []
+    for e in data.events:
+        for field in ("title", "summary", "note"):
+            text = getattr(e, field) or ""
+            for found in (*day_first.finditer(text), *month_first.finditer(text)):
+                if quoted(text, found.start()):
+                    continue
+                named += 1
+                year = int(found["yr"] or e.date.text[:4])
+                try:
+                    falls = date(year, months.index(found["mon"]) + 1, int(found["day"])).weekday() == weekdays.index(found["wd"])
+                except ValueError:
+                    falls = False
+                if not falls:
+                    wrong.append((e.id, field, found[0]))
+    assert named >= 50  # the pattern still finds the notes' worked-out days
+    assert wrong == []
+
+
 def test_prose_has_no_stray_punctuation_or_spacing(data: Store) -> None:
     """Titles, summaries and notes are read in every export: no ",." or ";.", no space before a
     comma or full stop, no doubled space, no space at either end."""
