@@ -338,6 +338,8 @@ def test_search(research: Page) -> None:
     assert research.shown() == ["2011-04-fiji-mou", "2024-03-fiji-keeps-mou"]
     research.page.fill("#f_search", "kenya courses")  # every word, anywhere, country names included
     assert research.shown() == ["2018-kenya-police-course"]
+    research.page.fill("#f_search", "PIANTÉDOSI")  # accents and case are ignored, as --search ignores them
+    assert research.shown() == ["2022-12-italy-ends-patrols"]
     research.page.fill("#f_search", "no such words anywhere")
     assert research.shown() == [] and research.page.locator("#no_match").is_visible()
     assert research.page.locator("h2.year:not([hidden])").count() == 0 and research.page.locator("#time_axis a.marker").count() == 0

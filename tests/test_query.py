@@ -64,6 +64,36 @@ def test_countries_themes_region_actor_search(events: list) -> None:  # type: ig
     assert ids(select(events, Filters(search="liu zhongyi"))) == ["2025-02-20-myanmar-repatriation"]  # actors count
 
 
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("bozinovic", "Davor Božinović"),  # no accents typed, accents stored
+        ("BOŽINOVIĆ", "Davor Bozinovic"),  # and the other way round
+        ("lancang-mekong", "Lancang–Mekong law-enforcement centre"),  # a hyphen finds an en dash
+        ("o'neill", "Kevin O’Neill"),  # a straight apostrophe finds a curly one
+        ("ÇAĞLAYAN", "Mehmet Çağlayan"),
+        ("strasse", "Polizei Straße"),
+    ],
+)
+def test_actor_and_search_ignore_accents_dashes_and_apostrophes(events: list, typed: str, stored: str) -> None:  # type: ignore[type-arg]
+    event = events[0].model_copy(update={"actors": [stored], "title": f"A meeting with {stored}"})
+    assert ids(select([event, *events[1:]], Filters(actor=typed))) == [event.id]
+    assert ids(select([event, *events[1:]], Filters(search=typed))) == [event.id]
+    if typed[1].isalpha():  # an actor text still begins a word ("ozinovic" finds no "Božinović")
+        assert ids(select([event, *events[1:]], Filters(actor=typed[1:]))) == []
+
+
+@given(st.text(alphabet="aeEoOzZcC\u0301\u0308\u030c-\u2013\u2014'\u2019 ßé中", max_size=12), st.data())
+def test_a_needle_taken_from_a_text_is_found_in_it(text: str, data: st.DataObject) -> None:
+    """Whatever part of a text a user types, folded or not, the search finds the text."""
+    from pcdip.query import fold
+
+    i = data.draw(st.integers(0, len(text)))
+    j = data.draw(st.integers(i, len(text)))
+    assert fold(text[i:j]) in fold(text)
+    assert fold(fold(text)) == fold(text)
+
+
 def test_limit_and_reverse(events: list) -> None:  # type: ignore[type-arg]
     assert ids(select(events, Filters(limit=2))) == ["2011-04-fiji-mou", "2016-05-italy-patrols"]
     assert ids(select(events, Filters(limit=2, reverse=True))) == ["2025-02-20-myanmar-repatriation", "2024-03-fiji-keeps-mou"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -71,9 +72,24 @@ _IMPOSSIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _WORD_START = re.compile(r"(?<![^\W_])(?=[^\W_])")
 
 
+# Accents (the Combining Diacritical Marks, U+0300-U+036F, that Latin, Greek and Cyrillic letters
+# decompose into) are dropped, every dash is a hyphen and every apostrophe a straight one, so that
+# "bozinovic" finds "Božinović" and "Lancang-Mekong" finds "Lancang–Mekong". The text stays
+# decomposed (NFKD), so a needle found in a text is still found once both are folded. The HTML
+# export's word search drops accents and folds dashes and apostrophes the same way
+# (exporters/html.py, `fold`).
+_ACCENTS = re.compile("[\u0300-\u036f]")
+_PUNCT = str.maketrans({**dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"), **dict.fromkeys("\u2018\u2019\u02bc\uff07", "'")})
+
+
+def fold(text: str) -> str:
+    """Text as --actor and --search compare it: no case, no accents, one kind of dash and apostrophe."""
+    return _ACCENTS.sub("", unicodedata.normalize("NFKD", text)).translate(_PUNCT).casefold()
+
+
 def mark_words(text: str) -> str:
     """Folded text with _WORD before the first character of every word."""
-    return _WORD_START.sub(_WORD, text.casefold())
+    return _WORD_START.sub(_WORD, fold(text))
 
 
 def actor_key(actors: Sequence[str]) -> str:
@@ -81,7 +97,7 @@ def actor_key(actors: Sequence[str]) -> str:
 
 
 def search_key(texts: Sequence[str]) -> str:
-    return _SEP.join(t.casefold() for t in texts)
+    return _SEP.join(fold(t) for t in texts)
 
 
 def encodable(text: str) -> bool:
@@ -104,9 +120,10 @@ class Filters:
     - `start`/`end`: an event matches when its span (each date standing for every day it may
       mean) overlaps the range;
     - `countries`, `themes`: any of them (every theme with `all_themes`); `region`: any country in it;
-    - `actor`: texts, any of which begins a word of an actor's name, in any case ("xi" finds "Xi
-      Jinping", not "Lai Changxing"); one text may be given as a plain string; `search`: text
-      anywhere in the title, summary or an actor's name;
+    - `actor`: texts, any of which begins a word of an actor's name, in any case and with or
+      without accents ("xi" finds "Xi Jinping", not "Lai Changxing"; "bozinovic" finds
+      "Božinović"); one text may be given as a plain string; `search`: text anywhere in the
+      title, summary or an actor's name, compared the same way (`fold`);
     - `limit`: at most this many (None: all); `reverse`: latest first.
     """
 
@@ -141,7 +158,7 @@ class Filters:
     def search_needle(self) -> str | bool | None:
         if self.search is None:
             return None
-        return self.search.casefold() if _possible(self.search) else False
+        return fold(self.search) if _possible(self.search) else False
 
 
 def select(events: Iterable[Event], filters: Filters = Filters()) -> list[Record]:

@@ -275,9 +275,11 @@ RegionOpt = Annotated[
 ]
 ActorOpt = Annotated[
     Optional[list[str]],
-    typer.Option("--actor", "-a", help="Text that begins a word of an actor's name, any case (repeatable: any of them).", rich_help_panel="Filters"),
+    typer.Option("--actor", "-a", help="Text that begins a word of an actor's name, any case or accents (repeatable: any of them).", rich_help_panel="Filters"),
 ]
-SearchOpt = Annotated[Optional[str], typer.Option("--search", "-s", help="Text in the title, summary or actors (case-insensitive).", rich_help_panel="Filters")]
+SearchOpt = Annotated[
+    Optional[str], typer.Option("--search", "-s", help="Text in the title, summary or actors (ignoring case and accents).", rich_help_panel="Filters")
+]
 LimitOpt = Annotated[Optional[int], typer.Option("--limit", "-n", min=0, help="At most this many events.", rich_help_panel="Filters")]
 ReverseOpt = Annotated[bool, typer.Option("--reverse", help="Latest first.", rich_help_panel="Filters")]
 FieldsOpt = Annotated[Optional[str], typer.Option("--fields", help=f"Comma-separated fields, in order, for {', '.join(field_formats())}: id,date,title.")]

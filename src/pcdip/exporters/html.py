@@ -443,6 +443,12 @@ _SCRIPT = """
     return "U+" + hex;
   }
   function plain(text) { return String(text).replace(CONTROLS, codePoint); }
+  // Text as the word search compares it: no case, no accents, one kind of dash and apostrophe
+  // (as the command line's --search does, pcdip.query.fold).
+  function fold(text) {
+    return plain(text).normalize("NFKD").replace(/[\\u0300-\\u036f]/g, "")
+      .replace(/[\\u2010-\\u2015\\u2212\\ufe58\\ufe63\\uff0d]/g, "-").replace(/[\\u2018\\u2019\\u02bc\\uff07]/g, "'").toLowerCase();
+  }
   function put(node, text) {
     String(text).split(SPLIT).forEach(function (part, i) {
       if (i % 2 === 0) {
@@ -535,8 +541,8 @@ _SCRIPT = """
     e.themes.forEach(function (t) { themeCounts[t] = (themeCounts[t] || 0) + 1; });
     e.countries.forEach(function (c) { countryCounts[c] = (countryCounts[c] || 0) + 1; });
     e.regions.forEach(function (r) { regionCounts[r] = (regionCounts[r] || 0) + 1; });
-    e.haystack = plain([e.title, e.summary, e.note || "", e.place || "", e.actors.join(" "),
-                        e.countries.map(countryName).join(" ")].join("\\n")).toLowerCase();
+    e.haystack = fold([e.title, e.summary, e.note || "", e.place || "", e.actors.join(" "),
+                       e.countries.map(countryName).join(" ")].join("\\n"));
   });
   var themeIds = data.themes.map(function (t) { return t.id; }).filter(function (id) { return themeCounts[id]; });
   var countryCodes = Object.keys(data.countries).sort(function (a, b) { return countryName(a).localeCompare(countryName(b)); });
@@ -871,7 +877,7 @@ _SCRIPT = """
   function show(s) {
     showControls(s);
     var from = s.from ? bounds(s.from)[0] : null, to = s.to ? bounds(s.to)[1] : null;
-    var words = plain(s.q).toLowerCase().split(/\\s+/).filter(Boolean);
+    var words = fold(s.q).split(/\\s+/).filter(Boolean);
     function any(chosen, values) { return !chosen.length || chosen.some(function (v) { return values.indexOf(v) >= 0; }); }
     visible = [];
     cards.forEach(function (c) {
