@@ -84,6 +84,8 @@ _PUNCT = str.maketrans({**dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2
 
 def fold(text: str) -> str:
     """Text as --actor and --search compare it: no case, no accents, one kind of dash and apostrophe."""
+    if text.isascii():  # most text, and ASCII has nothing to fold but case
+        return text.lower()
     return _ACCENTS.sub("", unicodedata.normalize("NFKD", text)).translate(_PUNCT).casefold()
 
 
