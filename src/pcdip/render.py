@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.rule import Rule
@@ -210,7 +211,7 @@ class _ThemesTable:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         styles = Styles(self.store)
-        widest = max((len(word) for t in self.store.themes for word in t.label.split()), default=5)
+        widest = max((cell_len(word) for t in self.store.themes for word in t.label.split()), default=5)  # columns, not characters
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
         table.add_column("theme", no_wrap=True)
         table.add_column("events", justify="right")
