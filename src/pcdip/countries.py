@@ -91,8 +91,10 @@ class Country:
         return {"code": self.code, "alpha3": self.alpha3, "name": self.name, "region": self.region, "subregion": self.subregion}
 
 
-def fold(text: str) -> str:
-    """Normalise a name for matching: no accents, case, punctuation, or leading "the"."""
+def name_key(text: str) -> str:
+    """A name as the country and region indexes key it: no accents, case, punctuation, or leading
+    "the" ("The Gambia" and "gambia" are one key). Not `query.fold`, which keeps punctuation
+    because --actor and --search look for a text inside another."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     text = text.replace("&", " and ")
@@ -122,18 +124,18 @@ def _names() -> dict[str, str]:
     index: dict[str, str] = {}
 
     def add(key: str, code: str) -> None:
-        index.setdefault(fold(key), code)
+        index.setdefault(name_key(key), code)
 
     for code, (alpha3, cldr_name, _, _) in COUNTRIES.items():
         add(code, code)
         add(alpha3, code)
         add(cldr_name, code)
     for alias, code in ALIASES.items():
-        index[fold(alias)] = code  # curated aliases win over library names
+        index[name_key(alias)] = code  # curated aliases win over library names
     for alias, code in CLDR_ALIASES.items():
         add(alias, code)
     for word in AMBIGUOUS:
-        index.pop(fold(word), None)
+        index.pop(name_key(word), None)
     return index
 
 
@@ -146,7 +148,7 @@ def _index() -> dict[str, str]:
     index = dict(_names())
 
     def add(key: str, code: str) -> None:
-        index.setdefault(fold(key), code)
+        index.setdefault(name_key(key), code)
 
     for c in pycountry.countries:
         for attr in ("name", "official_name", "common_name"):
@@ -158,7 +160,7 @@ def _index() -> dict[str, str]:
                     head, _, tail = value.partition(", ")
                     add(f"{tail} {head}", c.alpha_2)
     for word in AMBIGUOUS:
-        index.pop(fold(word), None)
+        index.pop(name_key(word), None)
     return index
 
 
@@ -166,7 +168,7 @@ def suggest(query: str, n: int = 3) -> list[str]:
     """Country names close to a misspelt query, best first."""
     index = _index()
     names: list[str] = []
-    for key in difflib.get_close_matches(fold(query), list(index), n=n * 3, cutoff=0.6):
+    for key in difflib.get_close_matches(name_key(query), list(index), n=n * 3, cutoff=0.6):
         display = name(index[key])
         if display not in names:
             names.append(display)
@@ -175,9 +177,9 @@ def suggest(query: str, n: int = 3) -> list[str]:
 
 def resolve(query: str) -> Country:
     """Resolve a name, code or alias (any case) to a Country, or raise NotFoundError with suggestions."""
-    key = fold(query)
+    key = name_key(query)
     for word, codes in AMBIGUOUS.items():
-        if key == fold(word):
+        if key == name_key(word):
             options = " or ".join(f"{name(c)} ({c})" for c in codes)
             raise NotFoundError(f"{query!r} is ambiguous: did you mean {options}?")
     code = _names().get(key) or _index().get(key)
@@ -194,9 +196,9 @@ def resolve(query: str) -> Country:
 
 def region_codes() -> dict[str, str]:
     """Folded region name, alias or M49 code -> M49 code."""
-    out = {fold(label): code for code, label in REGIONS.items()}
+    out = {name_key(label): code for code, label in REGIONS.items()}
     out.update({code: code for code in REGIONS})
-    out.update({fold(label): code for label, code in REGION_ALIASES.items()})
+    out.update({name_key(label): code for label, code in REGION_ALIASES.items()})
     return out
 
 
@@ -207,10 +209,10 @@ def region_names() -> list[str]:
 
 def resolve_region(query: str) -> str:
     """Resolve a UN M49 region or sub-region (name or code), or a grouping such as "Pacific", to its name."""
-    group = REGION_GROUP_ALIASES.get(fold(query))
+    group = REGION_GROUP_ALIASES.get(name_key(query))
     if group is not None:
         return group
-    code = region_codes().get(fold(query))
+    code = region_codes().get(name_key(query))
     if code is None:
         valid = ", ".join(region_names())
         raise NotFoundError(f"unknown region {query!r}; valid regions and sub-regions (UN M49, and Pacific Islands): {valid}")
