@@ -483,9 +483,11 @@ def test_write_is_validated_before_it_replaces_the_store(tmp_path: Path) -> None
 def test_validate_strict_lists_quality_problems(store: Path) -> None:
     r = invoke("validate", "--strict")
     assert r.code == 1
-    assert "valid, but 8 quality problems (--strict):" in r.err
+    assert "valid, but 12 quality problems (--strict):" in r.err
     assert f"{store}: event '2016-05-italy-patrols': sources[0].published: missing" in r.err
     assert f"{store}: event '2016-05-italy-patrols': actors: none named" in r.err
+    # an actor the event's text never names: the reader cannot see why it is listed
+    assert f"{store}: event '2022-12-italy-ends-patrols': actors: 'Matteo Piantedosi' is not named in the title, summary or note" in r.err
 
 
 def test_schema_validates_stores() -> None:

@@ -410,3 +410,11 @@ def test_the_comparison_with_the_field_counts_what_the_store_holds(data: Store) 
     assert stations is not None and int(stations[1]) == sum(1 for e in data.events if "overseas-stations" in e.themes)
     spread = re.search(r"([0-9]+) countries and territories appear", section)
     assert spread is not None and int(spread[1]) == len({c for e in data.events for c in e.countries})
+
+
+def test_every_actor_is_named_in_its_event(data: Store) -> None:
+    """DATA.md: every actor is named in the event's title, summary or note, so that a reader sees
+    why it is listed without opening the sources (`pcdip validate --strict` checks it too)."""
+    from pcdip.quality import unnamed_actors
+
+    assert [(e.id, a) for e in data.events for a in unnamed_actors(e)] == []

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from .models import Store
+from .models import Event, Store
+from .query import fold
 
 MAX_TITLE = 100
 MAX_SUMMARY = 600
@@ -17,6 +18,35 @@ _SENTENCE_END = re.compile(r"[.!?](?:[\"'”’)\]]*)\s+(?=[A-Z0-9“\"'‘(])")
 
 def sentences(text: str) -> int:
     return len(_SENTENCE_END.findall(text.strip())) + 1
+
+
+# Words that name a kind of body, not a body. An actor named only by such words ("Ministry of
+# Public Security") must appear whole in its event; one with another word of four letters or
+# more ("Guardia Civil", "Wang Xiaohong") may appear by that word alone (a surname, "Guardia").
+GENERIC_ACTOR_WORDS = frozenset(
+    """ministry ministries police policia public security department national office general state china chinese
+    minister government affairs force forces service services republic people peoples bureau province provincial
+    city municipal international federal central commission interior internal justice foreign embassy court
+    armed agency authorities authority council committee secretariat united nations home immigration
+    administration union""".split()
+)
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def names_actor(actor: str, text: str) -> bool:
+    """Whether `text` names `actor`: the whole name, or one of its words of four letters or more
+    that is not a kind of body, as a whole word; compared as --actor compares (`query.fold`)."""
+    name, text = fold(actor), fold(text)
+    if name in text:
+        return True
+    words = {w for w in _WORDS.findall(name) if len(w) >= 4 and w not in GENERIC_ACTOR_WORDS}
+    return not words.isdisjoint(_WORDS.findall(text))
+
+
+def unnamed_actors(event: Event) -> list[str]:
+    """The event's actors that its title, summary and note do not name."""
+    text = " ".join((event.title, event.summary, event.note or ""))
+    return [a for a in event.actors if not names_actor(a, text)]
 
 
 def quality_problems(store: Store) -> list[str]:
@@ -31,6 +61,8 @@ def quality_problems(store: Store) -> list[str]:
                 )
         if not e.actors:
             out.append(f"event {e.id!r}: actors: none named; add the people or bodies the sources name")
+        for actor in unnamed_actors(e):
+            out.append(f"event {e.id!r}: actors: {actor!r} is not named in the title, summary or note; say there what they did, or remove them")
         if len(e.summary) > MAX_SUMMARY:
             out.append(f"event {e.id!r}: summary: {len(e.summary)} characters; keep it under {MAX_SUMMARY}")
         elif sentences(e.summary) > MAX_SENTENCES:
