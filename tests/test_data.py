@@ -474,14 +474,37 @@ def test_numbers_reads_figures_as_the_record_writes_them() -> None:
     assert abs(value - 16_652_494) <= slack and slack == 5000
 
 
-def test_every_figure_is_stated_in_its_event(data: Store) -> None:
+# The words that say a figure's qualifier in the text, just before the number ("more than 1,000
+# computers and 10,000 SIM cards" qualifies both, so the words may come a little earlier).
+_QUALIFIER_WORDS = {
+    "more-than": r"more than|over|exceed\w*|upwards of|in excess of|above",
+    "at-least": r"at least|no fewer than|no less than|a minimum of",
+    "approximately": r"about|around|some|roughly|nearly|almost|approximately|an estimated|close to",
+    "up-to": r"up to|as many as|nearly|almost|could reach|no more than|at most",
+}
+# "over" also ends "handed over" and "over 18 months", so an exact figure may follow it.
+_ANY_QUALIFIER = "|".join(_QUALIFIER_WORDS.values()).replace("more than|over|", "more than|")
+
+
+def test_every_figure_is_stated_in_its_event_with_its_qualifier(data: Store) -> None:
     """A figure in the exports is a number a page gives; the event's title, summary or note says it
     too, so that a reader of any export sees where it comes from (rounded as the text gives it:
-    "WST 16.65 million" states 16,652,494)."""
-    unstated = []
+    "WST 16.65 million" states 16,652,494), and with the same qualifier: "at least 12" is a
+    figure qualified `at-least`, and an exact figure is stated somewhere without "about"."""
+    import re
+
+    unstated, qualified_otherwise = [], []
     for e in data.events:
-        stated = _numbers(" ".join((e.title, e.summary, e.note or "")))
+        text = " ".join((e.title, e.summary, e.note or ""))
+        stated = _numbers(text)
         for f in e.figures:
-            if not any(abs(v - f.value) <= slack + 1e-9 * abs(f.value) for v, slack, _ in stated):
+            before = [text[max(0, at - 40) : at].lower() for v, slack, at in stated if abs(v - f.value) <= slack + 1e-9 * abs(f.value)]
+            if not before:
                 unstated.append((e.id, f.name, f.value))
+            elif f.qualifier:
+                if not any(re.search(rf"\b(?:{_QUALIFIER_WORDS[f.qualifier]})\b", b) for b in before):
+                    qualified_otherwise.append((e.id, f.name, f.qualifier))
+            elif all(re.search(rf"\b(?:{_ANY_QUALIFIER})(?: an?)?\W*$", b) for b in before):
+                qualified_otherwise.append((e.id, f.name, "exact"))
     assert unstated == []
+    assert qualified_otherwise == []
