@@ -508,3 +508,21 @@ def test_every_figure_is_stated_in_its_event_with_its_qualifier(data: Store) -> 
                 qualified_otherwise.append((e.id, f.name, "exact"))
     assert unstated == []
     assert qualified_otherwise == []
+
+
+def test_each_actor_is_spelled_one_way(data: Store) -> None:
+    """`--actor` finds an actor by the words of its name, so one actor has one spelling across the
+    record: names that differ only in case, accents, word order ("Pintér Sándor", "Sándor
+    Pintér") or an abbreviation in brackets ("… Police Force (RSIPF)") are one name."""
+    import re
+    from collections import defaultdict
+
+    from pcdip.query import fold
+
+    spellings: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for e in data.events:
+        for actor in e.actors:
+            words = re.findall(r"[^\W_]+", fold(re.sub(r"\s*\([^)]*\)$", "", actor)))
+            spellings[tuple(sorted(words))].add(actor)
+    assert len(spellings) > 700  # the store's actors, most of them spelled once
+    assert {key: names for key, names in spellings.items() if len(names) > 1} == {}
