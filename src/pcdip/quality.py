@@ -36,17 +36,21 @@ _WORDS = re.compile(r"[^\W_]+")
 def names_actor(actor: str, text: str) -> bool:
     """Whether `text` names `actor`: the whole name, or one of its words of four letters or more
     that is not a kind of body, as a whole word; compared as --actor compares (`query.fold`)."""
-    name, text = fold(actor), fold(text)
-    if name in text:
-        return True
-    words = {w for w in _WORDS.findall(name) if len(w) >= 4 and w not in GENERIC_ACTOR_WORDS}
-    return not words.isdisjoint(_WORDS.findall(text))
+    folded = fold(text)
+    return _named(actor, folded, set(_WORDS.findall(folded)))
+
+
+def _named(actor: str, folded: str, words: set[str]) -> bool:
+    """names_actor() on a text already folded and split into words (one text, many actors)."""
+    name = fold(actor)
+    return name in folded or any(len(w) >= 4 and w not in GENERIC_ACTOR_WORDS and w in words for w in _WORDS.findall(name))
 
 
 def unnamed_actors(event: Event) -> list[str]:
     """The event's actors that its title, summary and note do not name."""
-    text = " ".join((event.title, event.summary, event.note or ""))
-    return [a for a in event.actors if not names_actor(a, text)]
+    folded = fold(" ".join((event.title, event.summary, event.note or "")))
+    words = set(_WORDS.findall(folded))
+    return [a for a in event.actors if not _named(a, folded, words)]
 
 
 def quality_problems(store: Store) -> list[str]:
