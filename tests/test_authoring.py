@@ -483,11 +483,14 @@ def test_write_is_validated_before_it_replaces_the_store(tmp_path: Path) -> None
 def test_validate_strict_lists_quality_problems(store: Path) -> None:
     r = invoke("validate", "--strict")
     assert r.code == 1
-    assert "valid, but 12 quality problems (--strict):" in r.err
+    assert "valid, but 13 quality problems (--strict):" in r.err
     assert f"{store}: event '2016-05-italy-patrols': sources[0].published: missing" in r.err
     assert f"{store}: event '2016-05-italy-patrols': actors: none named" in r.err
     # an actor the event's text never names: the reader cannot see why it is listed
     assert f"{store}: event '2022-12-italy-ends-patrols': actors: 'Matteo Piantedosi' is not named in the title, summary or note" in r.err
+    # a figure the event's text never gives: a reader of an export cannot see where it comes from
+    assert f"{store}: event '2023-solomons-training': figures[1] (further_planned = more than 800): is not stated in the title, summary or note" in r.err
+    assert "figures[0]" not in r.err  # "30 officers" is in its summary
 
 
 def test_schema_validates_stores() -> None:

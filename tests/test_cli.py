@@ -264,7 +264,7 @@ def test_export_toml_is_a_store(tmp_path: Path) -> None:
 
 def test_validate() -> None:
     r = invoke("validate")
-    assert r.code == 0 and r.err.endswith(": valid: 7 events, 5 themes; 12 quality warnings (see --strict)\n")
+    assert r.code == 0 and r.err.endswith(": valid: 7 events, 5 themes; 13 quality warnings (see --strict)\n")
     broken = invoke("validate", "--store", str(Path(__file__).parent / "data" / "broken-events.toml"))
     assert broken.code == 1 and broken.err.count("\n") == 9
 

@@ -386,7 +386,12 @@ def _decode(data: bytes, name: str) -> str:
 
 @app.command()
 def validate(
-    strict: Annotated[bool, typer.Option("--strict", help="Also fail on the quality checks of docs/DATA.md (missing publication dates...).")] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Also fail on the quality checks of docs/DATA.md (missing publication dates, actors or figures the event's text never names...)."
+        ),
+    ] = False,
     store: StoreOpt = None,
 ) -> None:
     """Check a store and report every problem, with line numbers; exit 0 when valid, 1 otherwise.
