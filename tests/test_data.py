@@ -289,8 +289,9 @@ def test_the_latest_changelog_entry_counts_the_audits_it_recorded(data: Store) -
 def test_a_weekday_named_beside_a_date_falls_on_it(data: Store) -> None:
     """Notes work days out from weekdays ("said on Thursday", under a dateline), so a weekday the
     record names beside a date ("Thursday 8 June 2023", "Monday, October 8") must be that date's.
-    A date without a year takes the event's year. A weekday inside a quotation is the page's
-    words, kept as the page has them (two notes quote pages whose weekday and date disagree)."""
+    A date without a year takes the event's year. A weekday inside a quotation, or inside the
+    translation in brackets that follows one, is the page's words, kept as the page has them
+    (notes quote pages whose weekday and date disagree)."""
     import re
 
     weekdays = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
@@ -300,8 +301,12 @@ def test_a_weekday_named_beside_a_date_falls_on_it(data: Store) -> None:
     month_first = re.compile(rf"\b(?P<wd>{w}),? (?P<mon>{m}) (?P<day>\d{{1,2}})(?:,? (?P<yr>\d{{4}}))?")
     opening, closing = re.compile(r"(?<![A-Za-z])'(?=\w)"), re.compile(r"(?<=[\w.,])'(?![A-Za-z])")
 
+    translation = re.compile(r"(?<=[\w.,]') \([^()]*\)")
+
     def quoted(text: str, at: int) -> bool:
         opens = [o.start() for o in opening.finditer(text, 0, at)]
+        if any(t.start() < at < t.end() for t in translation.finditer(text)):
+            return True
         return bool(opens) and not closing.search(text, opens[-1] + 1, at)
 
     named, wrong = 0, []
