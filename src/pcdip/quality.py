@@ -117,8 +117,10 @@ QUALIFIER_PHRASES: dict[str, str] = {
 }
 _LOOKBACK = 40
 _QUALIFIED = {q: re.compile(rf"\b(?:{words})\b") for q, words in QUALIFIER_PHRASES.items()}
-# "over" also ends "handed over" and "over 18 months", so an exact figure may follow it.
-_ANY_QUALIFIER = re.compile(rf"\b(?:{'|'.join(QUALIFIER_PHRASES.values()).replace('more than|over|', 'more than|')})(?: an?)?\W*$")
+# Any qualifier's words just before a number, but "over": it also ends "handed over" and "over
+# 18 months", so an exact figure may follow it.
+_ANY_QUALIFIER_WORDS = sorted({w for words in QUALIFIER_PHRASES.values() for w in words.split("|")} - {"over"})
+_ANY_QUALIFIER = re.compile(rf"\b(?:{'|'.join(_ANY_QUALIFIER_WORDS)})(?: an?)?\W*$")
 
 
 def unstated_figure(figure: Figure, text: str, numbers: list[Stated] | None = None) -> str | None:
