@@ -1,14 +1,20 @@
 """The quality checks of `pcdip validate --strict` that read an event's text: every actor named in
-it, every figure stated in it with its qualifier."""
+it, every figure stated in it with its qualifier, every theme with cues borne by one of them."""
 
 from __future__ import annotations
+
+import tomllib
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from pcdip.models import Figure
-from pcdip.quality import GENERIC_ACTOR_WORDS, QUALIFIER_PHRASES, names_actor, stated_numbers, unstated_figure
+from pcdip.models import Event, Figure, Theme
+from pcdip.quality import GENERIC_ACTOR_WORDS, QUALIFIER_PHRASES, cue_patterns, names_actor, stated_numbers, uncued_themes, unstated_figure
+from pcdip.query import fold
+
+from .conftest import invoke
 
 TEXT = "Minister Wang Xiaohong met Spain's Guardia Civil and the Ministry of Public Security's envoy."
 
@@ -139,3 +145,81 @@ def test_every_qualifier_has_pcdips_own_words_among_its_phrases(qualifier: str) 
     from pcdip.fields import QUALIFIER_WORDS
 
     assert QUALIFIER_WORDS[qualifier] in QUALIFIER_PHRASES[qualifier].split("|")
+
+
+# --- themes borne by the text: a theme's cues ---------------------------------------------------
+
+
+def _event(text: str, themes: list[str]) -> Event:
+    return Event.model_validate(
+        {
+            "id": "2024-01-x",
+            "date": "2024-01",
+            "title": "An event",
+            "summary": text,
+            "themes": themes,
+            "sources": [{"publisher": "P", "title": "T", "url": "https://example.org/"}],
+        }
+    )
+
+
+TRAINING = Theme(id="training", label="Training", description="d", cues=["train", "course", "polícia"])
+PATTERNS = cue_patterns([TRAINING, Theme(id="meetings", label="Meetings", description="d")])
+
+
+def test_a_cue_at_the_start_of_a_word_bears_its_theme_in_any_case_and_accent() -> None:
+    assert "meetings" not in PATTERNS  # a theme without cues is not checked
+    for text in ("Twelve officers were trained in Kunming.", "A COURSE on drones.", "the POLICIA nacional"):
+        assert uncued_themes(_event(text, ["training", "meetings"]), PATTERNS) == [], text
+    for text in ("The ministers met in Beijing.", "They were constrained by the budget.", "a discourse on security"):
+        assert uncued_themes(_event(text, ["training", "meetings"]), PATTERNS) == ["training"], text
+
+
+def test_cues_are_words_not_patterns() -> None:
+    odd = cue_patterns([Theme(id="t", label="T", description="d", cues=["c++ (", "a.b"])])
+    assert uncued_themes(_event("about c++ (and more)", ["t"]), odd) == []
+    assert uncued_themes(_event("about axb and c", ["t"]), odd) == ["t"]
+
+
+_stem = st.text(alphabet="abcdefghijklmnopqrstuvwxyzé", min_size=3, max_size=8)
+
+
+@given(_stem, st.lists(_word, max_size=8), st.text(alphabet="abcdefghijklmnopqrstuvwxyz", max_size=5), st.booleans())
+def test_a_text_bears_a_theme_exactly_when_a_word_of_it_begins_with_a_cue(stem: str, words: list[str], suffix: str, holds: bool) -> None:
+    theme = Theme(id="t", label="T", description="d", cues=[stem])
+    text = " ".join([*words, stem.upper() + suffix] if holds else words)
+    folded_words = [fold(w) for w in text.split()]
+    expected = [] if any(w.startswith(fold(stem)) for w in folded_words) else ["t"]
+    assert uncued_themes(_event(text or "x", ["t"]), cue_patterns([theme])) == expected
+
+
+def test_validate_strict_names_an_event_whose_text_bears_none_of_a_themes_cues(store: Path) -> None:
+    text = store.read_text("utf-8")
+    store.write_text(text.replace('description = "Policing agreements."\n', 'description = "Policing agreements."\ncues = ["memorand", "treaty"]\n'), "utf-8")
+    before = invoke("validate")
+    assert before.code == 0 and "14 quality warnings" in before.err  # mini.toml has 13 without cues
+    r = invoke("validate", "--strict")
+    assert r.code == 1
+    flagged = [line for line in r.err.splitlines() if "rests on none of its cues" in line]
+    # "keeps its policing memorandum" and "sign a memorandum" bear it; the global statement does not
+    assert len(flagged) == 1 and "'2022-04-global-statement': themes: 'agreement'" in flagged[0] and "(memorand, treaty)" in flagged[0]
+    # the cues stay in the store through a write, and travel with a TOML export that is itself a store
+    copy = store.parent / "copy.toml"
+    assert invoke("export", "--format", "toml", "-o", str(copy)).code == 0
+    themes = {t["id"]: t for t in tomllib.loads(copy.read_text("utf-8"))["themes"]}
+    assert themes["agreement"]["cues"] == ["memorand", "treaty"] and "cues" not in themes["training"]
+    assert invoke("validate", "--strict", "--store", str(copy)).err.count("rests on none of its cues") == 1
+
+
+_theme = st.fixed_dictionaries(
+    {"id": st.sampled_from(["training", "joint-patrol", "t2"]), "label": st.just("A label"), "description": st.just("A description.")},
+    optional={"pushback": st.booleans(), "cues": st.lists(_stem, max_size=3)},
+)
+
+
+@given(_theme, st.booleans())
+def test_the_indexed_theme_record_and_the_validated_theme_give_the_same_dict(theme: dict[str, object], exclude_defaults: bool) -> None:
+    """The query index keeps themes as ThemeRecord; validation as Theme. One truth: the same dict."""
+    from pcdip.records import ThemeRecord
+
+    assert ThemeRecord(theme).to_dict(exclude_defaults=exclude_defaults) == Theme.model_validate(theme).to_dict(exclude_defaults=exclude_defaults)

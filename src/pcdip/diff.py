@@ -5,7 +5,7 @@ a removed one, and an id in both whose exported object differs is a changed even
 changed field's old and new values (nested values, such as sources, figures, place and provenance,
 compared whole, as values; a figure of 30 and one of 30.0 differ). An event whose id changed is
 one removed and one added. Themes are matched by id the same way (added, removed, and changed:
-relabelled, redescribed, or pushback turned on or off), and the store's title, description and
+relabelled, redescribed, pushback turned on or off, or cues changed), and the store's title, description and
 schema version are compared.
 
 `diff_stores(old, new)` takes two engines (`cache.open_engine(path)`) or two validated `Store`s and
@@ -33,7 +33,7 @@ StoreLike = Union["Engine", "Store"]
 
 LIST_FIELDS = ("countries", "themes", "actors", "figures", "related", "sources")
 HEADER_FIELDS = ("title", "description", "schema_version")
-THEME_FIELDS = ("label", "description", "pushback")
+THEME_FIELDS = ("label", "description", "pushback", "cues")
 
 
 def _canon(value: Any) -> str:
@@ -86,7 +86,7 @@ class EventChange:
 
 @dataclass(frozen=True)
 class ThemeChange:
-    """A theme in both stores whose label, description or pushback flag differs."""
+    """A theme in both stores whose label, description, pushback flag or cues differ."""
 
     id: str
     changes: tuple[FieldChange, ...]

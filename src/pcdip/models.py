@@ -151,6 +151,10 @@ class Theme(_Model):
     label: Line
     description: Text
     pushback: bool = Field(default=False, description="events of this theme are pushback or scrutiny, called out in country profiles")
+    cues: list[Line] = Field(
+        default_factory=list,
+        description="word stems that bear the theme ('train', 'course'); validate --strict warns about an event of the theme whose text holds none",
+    )
 
     def to_dict(self, *, exclude_defaults: bool = False) -> dict[str, Any]:
         return self.model_dump(exclude_defaults=exclude_defaults)

@@ -6,10 +6,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from .fields import QUALIFIER_WORDS
-from .models import Event, Figure, Store
+from .models import Event, Figure, Store, Theme
 from .query import fold
 
 MAX_TITLE = 100
@@ -53,6 +54,26 @@ def unnamed_actors(event: Event) -> list[str]:
     folded = fold(" ".join((event.title, event.summary, event.note or "")))
     words = set(_WORDS.findall(folded))
     return [a for a in event.actors if not _named(a, folded, words)]
+
+
+# --- themes borne by the text -------------------------------------------------------------------
+
+
+def _cue_pattern(cues: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern for a theme's cues: each a word stem, folded, matched at the start of a word."""
+    stems = sorted({fold(c.strip()) for c in cues if c.strip()}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, stems)) + ")") if stems else None
+
+
+def cue_patterns(themes: Iterable[Theme]) -> dict[str, re.Pattern[str]]:
+    """theme id -> the pattern of its cues, for the themes that declare any."""
+    return {t.id: p for t in themes if (p := _cue_pattern(t.cues)) is not None}
+
+
+def uncued_themes(event: Event, patterns: Mapping[str, re.Pattern[str]]) -> list[str]:
+    """The event's themes that declare cues of which its title, summary and note hold none."""
+    folded = fold(" ".join((event.title, event.summary, event.note or "")))
+    return [t for t in event.themes if t in patterns and not patterns[t].search(folded)]
 
 
 # --- figures stated in the text -----------------------------------------------------------------
@@ -156,6 +177,8 @@ def unstated_figures(event: Event) -> list[tuple[int, Figure, str]]:
 def quality_problems(store: Store) -> list[str]:
     """Every quality issue, as `event <id>: <field>: <what>`."""
     out: list[str] = []
+    cues = cue_patterns(store.themes)
+    themes = {t.id: t for t in store.themes}
     for e in store.events:
         for i, s in enumerate(e.sources):
             if s.published is None and not s.undated:
@@ -167,6 +190,11 @@ def quality_problems(store: Store) -> list[str]:
             out.append(f"event {e.id!r}: actors: none named; add the people or bodies the sources name")
         for actor in unnamed_actors(e):
             out.append(f"event {e.id!r}: actors: {actor!r} is not named in the title, summary or note; say there what they did, or remove them")
+        for theme in uncued_themes(e, cues):
+            out.append(
+                f"event {e.id!r}: themes: {theme!r} rests on none of its cues ({', '.join(themes[theme].cues)}) in the title, "
+                "summary or note; say there what bears it, or remove the theme"
+            )
         for i, figure, problem in unstated_figures(e):
             out.append(f"event {e.id!r}: figures[{i}] ({figure.name} = {figure.describe()}): {problem}")
         if len(e.summary) > MAX_SUMMARY:

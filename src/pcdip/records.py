@@ -154,18 +154,21 @@ class Record(Spanned):
 
 
 class ThemeRecord:
-    __slots__ = ("description", "id", "label", "pushback")
+    __slots__ = ("cues", "description", "id", "label", "pushback")
 
     def __init__(self, d: Mapping[str, Any]) -> None:
         self.id: str = d["id"]
         self.label: str = d["label"]
         self.description: str = d["description"]
         self.pushback: bool = bool(d.get("pushback", False))
+        self.cues: list[str] = list(d.get("cues", ()))
 
     def to_dict(self, *, exclude_defaults: bool = False) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "label": self.label, "description": self.description, "pushback": self.pushback}
-        if exclude_defaults and not self.pushback:
-            del out["pushback"]
+        out: dict[str, Any] = {"id": self.id, "label": self.label, "description": self.description, "pushback": self.pushback, "cues": self.cues}
+        if exclude_defaults:
+            for key, default in (("pushback", False), ("cues", [])):
+                if out[key] == default:
+                    del out[key]
         return out
 
 
