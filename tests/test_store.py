@@ -129,6 +129,38 @@ def test_schema_version_and_themes_are_required(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ('description = "Policing agreements."\n', 'description = "Policing agreements."\ncues = [""]\n', "themes[2].cues[0]: must not be empty"),
+        (
+            'description = "Policing agreements."\n',
+            'description = "Policing agreements."\ncues = "memorandum"\n',
+            "themes[2].cues: Input should be a valid list",
+        ),
+        ('label = "Police training"', 'label = ""', "themes[0].label: must not be empty"),
+    ],
+)
+def test_a_broken_theme_is_reported_once_and_the_others_stay_declared(tmp_path: Path, old: str, new: str, problem: str) -> None:
+    """One bad theme is one problem: its events, and every other theme's, are not also reported as undeclared."""
+    path = tmp_path / "events.toml"
+    text = (DATA / "mini.toml").read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    with pytest.raises(ValidationError) as info:
+        load_store(path)
+    assert info.value.details == [f"{path}: {problem}"]
+
+
+def test_an_event_of_a_theme_with_no_valid_id_is_still_reported(tmp_path: Path) -> None:
+    path = tmp_path / "events.toml"
+    path.write_text((DATA / "mini.toml").read_text("utf-8").replace('id = "training"', "id = 5", 1), "utf-8")
+    with pytest.raises(ValidationError) as info:
+        load_store(path)
+    assert info.value.details[0] == f"{path}: themes[0].id: Input should be a valid string"
+    assert len(info.value.details) == 2 and "'training' is not declared in the store's [[themes]]; declared: agreement, joint-patrol" in info.value.details[1]
+
+
 # --- large stores are parsed in pieces ---------------------------------------------------------
 
 

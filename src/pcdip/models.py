@@ -340,14 +340,20 @@ class Store(_Model):
 
 
 def check_events(
-    events: list[Event], themes: list[Theme], *, known_ids: set[str] | None = None, present_ids: set[str] | None = None
+    events: list[Event],
+    themes: list[Theme],
+    *,
+    known_ids: set[str] | None = None,
+    present_ids: set[str] | None = None,
+    broken_themes: set[str] | None = None,
 ) -> list[tuple[int, str, str, str]]:
     """Rules across events: duplicate ids, undeclared themes, dangling `related`.
 
     Returns (index in `events`, event id, field, problem) for each, in order. `known_ids` are the
     ids already in a store that `events` would join (an import): a clash with one is a duplicate too.
     `present_ids` are ids of events that exist but failed validation (reported already): a
-    `related` link to one of them is not reported again as dangling.
+    `related` link to one of them is not reported again as dangling. `broken_themes` are ids of
+    themes declared but invalid (reported already): an event of one of them is not reported again.
     """
     problems: list[tuple[int, str, str, str]] = []
     declared = {t.id for t in themes}
@@ -359,7 +365,7 @@ def check_events(
             problems.append((i, event.id, "id", "duplicate id; every event needs its own"))
         seen.add(event.id)
         for theme in event.themes:
-            if theme not in declared:
+            if theme not in declared and theme not in (broken_themes or ()):
                 problems.append((i, event.id, "themes", f"{theme!r} is not declared in the store's [[themes]]; declared: {', '.join(sorted(declared))}"))
         for other in event.related:
             if other not in ids:

@@ -264,15 +264,22 @@ def validate_raw(
         problems.append(Problem(path, None, None, key, "is not a top-level key of a store (schema_version, title, description, themes, events)"))
 
     themes: list[Theme] = []
+    declared_broken: set[str] = set()
     raw_themes = raw.get("themes")
     if not isinstance(raw_themes, list) or not raw_themes:
         problems.append(Problem(path, None, None, "themes", "the store declares no themes; add [[themes]] tables with id, label and description"))
     else:
+        adapter = TypeAdapter(list[Theme])
         try:
-            themes = TypeAdapter(list[Theme]).validate_python(raw_themes)
+            themes = adapter.validate_python(raw_themes)
         except PydanticError as exc:
             for err in exc.errors():
                 problems.append(Problem(path, None, None, "themes" + error_location(err["loc"]), error_message(err)))
+            # The valid themes stay declared, and so does the id of each theme reported above, so
+            # that its events are not also reported as using an undeclared theme.
+            broken = {err["loc"][0] for err in exc.errors() if err["loc"]}
+            themes = adapter.validate_python([t for i, t in enumerate(raw_themes) if i not in broken])
+            declared_broken = {t["id"] for i, t in enumerate(raw_themes) if i in broken and isinstance(t, dict) and isinstance(t.get("id"), str)}
         seen: set[str] = set()
         for t in themes:
             if t.id in seen:
@@ -346,7 +353,7 @@ def validate_raw(
 
     checked: list[Any] = events if sink is None else summaries
     invalid_ids = set(raw_ids) - {e.id for e in checked}
-    for j, event_id, name, message in check_events(checked, themes, present_ids=invalid_ids):
+    for j, event_id, name, message in check_events(checked, themes, present_ids=invalid_ids, broken_themes=declared_broken):
         problems.append(Problem(path, line_of(positions[j]), event_id, name, message))
 
     if problems:
