@@ -315,7 +315,13 @@ def test_bundled_store_against_release_0_1_4(release_014: Path, bundled: Path) -
     assert (note.old, note.new) == (old_raw[notes[0].id].get("note"), new_raw[notes[0].id].get("note"))
     old_themes = {t["id"] for t in tomllib.loads(release_014.read_text(encoding="utf-8"))["themes"]}
     assert [t["id"] for t in d.themes_added] == [t.id for t in open_engine(bundled).header.themes if t.id not in old_themes] == ["meetings"]
-    assert d.themes_removed == d.themes_changed == ()
+    assert d.themes_removed == ()
+    # 0.2.14 gave every theme its cues, and widened three descriptions; nothing else of a theme changed
+    header = {t.id: t for t in open_engine(bundled).header.themes}
+    assert {t.id for t in d.themes_changed} == old_themes
+    for change in d.themes_changed:
+        assert {c.field for c in change.changes} <= {"description", "cues"}
+        assert [(c.old, c.new) for c in change.changes if c.field == "cues"] == [([], header[change.id].cues)]
 
 
 def test_cli_against_release_0_1_4(release_014: Path, bundled: Path) -> None:
@@ -332,7 +338,8 @@ def test_cli_against_release_0_1_4(release_014: Path, bundled: Path) -> None:
     themes_added = len(data["themes"]["added"])  # listed with "+" too, under "themes"
     assert [t["id"] for t in data["themes"]["added"]] == ["meetings"]  # the vocabulary of 0.2.10
     assert sum(line.startswith("  + ") for line in table.out.splitlines()) == counts["added"] + themes_added
-    assert sum(line.startswith("  ~ ") for line in table.out.splitlines()) == counts["changed"]
+    theme_changes = sum(len(t["changes"]) for t in data["themes"]["changed"])  # a "~" line per changed field of a theme
+    assert sum(line.startswith("  ~ ") for line in table.out.splitlines()) == counts["changed"] + theme_changes
 
 
 def test_a_side_can_be_a_git_revision(pair: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
