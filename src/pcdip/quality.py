@@ -49,9 +49,14 @@ def _named(actor: str, folded: str, words: set[str]) -> bool:
     return name in folded or any(len(w) >= 4 and w not in GENERIC_ACTOR_WORDS and w in words for w in _WORDS.findall(name))
 
 
+def _text(event: Event) -> str:
+    """What a reader of any export sees of an event: its title, summary and note."""
+    return " ".join((event.title, event.summary, event.note or ""))
+
+
 def unnamed_actors(event: Event) -> list[str]:
     """The event's actors that its title, summary and note do not name."""
-    folded = fold(" ".join((event.title, event.summary, event.note or "")))
+    folded = fold(_text(event))
     words = set(_WORDS.findall(folded))
     return [a for a in event.actors if not _named(a, folded, words)]
 
@@ -72,7 +77,7 @@ def cue_patterns(themes: Iterable[Theme]) -> dict[str, re.Pattern[str]]:
 
 def uncued_themes(event: Event, patterns: Mapping[str, re.Pattern[str]]) -> list[str]:
     """The event's themes that declare cues of which its title, summary and note hold none."""
-    folded = fold(" ".join((event.title, event.summary, event.note or "")))
+    folded = fold(_text(event))
     return [t for t in event.themes if t in patterns and not patterns[t].search(folded)]
 
 
@@ -164,7 +169,7 @@ def unstated_figure(figure: Figure, text: str, numbers: list[Stated] | None = No
 def unstated_figures(event: Event) -> list[tuple[int, Figure, str]]:
     """The event's figures that its title, summary and note do not state as recorded:
     (index, figure, what is wrong)."""
-    text = " ".join((event.title, event.summary, event.note or ""))
+    text = _text(event)
     numbers = stated_numbers(text)
     out = []
     for i, f in enumerate(event.figures):

@@ -269,17 +269,16 @@ def validate_raw(
     if not isinstance(raw_themes, list) or not raw_themes:
         problems.append(Problem(path, None, None, "themes", "the store declares no themes; add [[themes]] tables with id, label and description"))
     else:
-        theme_adapter = TypeAdapter(list[Theme])
-        try:
-            themes = theme_adapter.validate_python(raw_themes)
-        except PydanticError as exc:
-            for err in exc.errors():
-                problems.append(Problem(path, None, None, "themes" + error_location(err["loc"]), error_message(err)))
-            # The valid themes stay declared, and so does the id of each theme reported above, so
-            # that its events are not also reported as using an undeclared theme.
-            broken = {err["loc"][0] for err in exc.errors() if err["loc"]}
-            themes = theme_adapter.validate_python([t for i, t in enumerate(raw_themes) if i not in broken])
-            declared_broken = {t["id"] for i, t in enumerate(raw_themes) if i in broken and isinstance(t, dict) and isinstance(t.get("id"), str)}
+        # Each theme on its own: the valid ones stay declared, and so does the id of a broken one,
+        # so that its events are not also reported as using an undeclared theme.
+        for i, raw_theme in enumerate(raw_themes):
+            try:
+                themes.append(Theme.model_validate(raw_theme))
+            except PydanticError as exc:
+                for err in exc.errors():
+                    problems.append(Problem(path, None, None, "themes" + error_location((i, *err["loc"])), error_message(err)))
+                if isinstance(raw_theme, dict) and isinstance(raw_theme.get("id"), str):
+                    declared_broken.add(raw_theme["id"])
         seen: set[str] = set()
         for t in themes:
             if t.id in seen:
