@@ -101,6 +101,17 @@ def read_events(folder: Path) -> list[dict[str, Any]]:
     return events
 
 
+def read_themes(folder: Path) -> list[dict[str, Any]]:
+    """The theme vocabulary as a reader rebuilds it from themes.csv and theme_cues.csv."""
+    package = frictionless.Package(str(folder / DESCRIPTOR))
+    cues: dict[str, list[dict[str, Any]]] = {}
+    for row in _rows(package, "theme_cues"):
+        cues.setdefault(row["theme"], []).append(row)
+    for items in cues.values():
+        assert [r["position"] for r in items] == list(range(len(items)))
+    return [{**t, "cues": [r["cue"] for r in cues.get(t["id"], [])]} for t in _rows(package, "themes")]
+
+
 def _decimal(value: Any) -> Any:
     return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
@@ -138,8 +149,13 @@ def test_mini_store_package_is_valid_and_reads_back(store: Path, tmp_path: Path)
         "related": 2,
         "countries": 5,
         "themes": 5,
+        "theme_cues": 5,
     }
     assert read_events(folder) == [as_read(d) for d in engine.dicts()]
+    from pcdip.store import load_store
+
+    assert read_themes(folder) == [t.model_dump() for t in load_store(store).themes]
+    assert any(t["cues"] for t in read_themes(folder)) and any(not t["cues"] for t in read_themes(folder))
 
 
 def test_descriptor_has_keys_types_licence_and_the_store_header(store: Path, tmp_path: Path) -> None:

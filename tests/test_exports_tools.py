@@ -369,7 +369,7 @@ def db(mini: Store, tmp_path: Path) -> Iterator[sqlite3.Connection]:
 
 def test_sqlite_is_a_database_with_the_documented_tables(db: sqlite3.Connection) -> None:
     tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'events_fts_%'")}
-    assert tables == {"events", "sources", "figures", "actors", "related", "event_countries", "event_themes", "countries", "themes", "events_fts"}
+    assert tables == {"events", "sources", "figures", "actors", "related", "event_countries", "event_themes", "countries", "themes", "theme_cues", "events_fts"}
     columns = [row[1] for row in db.execute("PRAGMA table_info(events)")]
     assert columns == ["id", "date", "end", "start_day", "end_day", "precision", "title", "summary", "note", "place_name", "latitude", "longitude"]
     indexes = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
@@ -398,6 +398,8 @@ def test_sqlite_queries(db: sqlite3.Connection, mini: Store) -> None:
     )
     per_theme = dict(db.execute("SELECT t.label, count(*) FROM event_themes et JOIN themes t ON t.id = et.theme GROUP BY t.label").fetchall())
     assert per_theme["Scrutiny and pushback"] == 2 and per_theme["Agreements"] == 3
+    cues = {t.id: [c for (c,) in db.execute("SELECT cue FROM theme_cues WHERE theme = ? ORDER BY position", [t.id])] for t in mini.themes}
+    assert cues == {t.id: t.cues for t in mini.themes}
     assert db.execute("SELECT id FROM themes WHERE pushback = 1").fetchall() == [("scrutiny",)]
     row = db.execute("SELECT date, \"end\", start_day, end_day, precision FROM events WHERE id = '2016-05-italy-patrols'").fetchone()
     assert row == ("2016-05", "2019", "2016-05-01", "2019-12-31", "month")

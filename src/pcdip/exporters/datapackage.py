@@ -15,6 +15,7 @@ export is (lists keep their order in a `position` column, from 0):
     related.csv           event_id, position, related_id       -> events.id (see below)
     countries.csv         code (primary key), alpha3, name, region, subregion: the countries the events name
     themes.csv            id (primary key), label, description, pushback: the store's whole vocabulary
+    theme_cues.csv        theme, position, cue                 -> themes.id: the word stems that bear each theme
 
 `datapackage.json` gives each table a Table Schema: field types (EDTF dates are strings; the
 first and last day a date can mean are ISO `date`s), descriptions, constraints, primary keys and
@@ -53,7 +54,7 @@ from .csvfmt import row_text
 
 DESCRIPTOR = "datapackage.json"
 MARKER = "pcdip"  # a descriptor property naming pcdip as the writer: only such a folder is ever replaced
-LAYOUT = 1  # the tables below; bump when they change
+LAYOUT = 2  # the tables below (2: theme_cues); bump when they change
 
 DATASET_LICENSES: tuple[dict[str, str], ...] = (
     {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0 International"},
@@ -221,6 +222,17 @@ TABLES: tuple[tuple[str, str, list[Field], list[str], list[dict[str, Any]]], ...
         ["id"],
         [],
     ),
+    (
+        "theme_cues",
+        "The word stems that bear each theme: `pcdip validate --strict` warns about an event of the theme whose title, summary and note hold none at the start of a word.",
+        [
+            _f("theme", "string", "theme id (themes.id)", required=True),
+            _f("position", "integer", "the cue's place in the theme's list, from 0", required=True, minimum=0),
+            _f("cue", "string", "a word stem, matched at the start of a word, case and accents folded", required=True),
+        ],
+        ["theme", "position"],
+        [{"fields": ["theme"], "reference": {"resource": "themes", "fields": ["id"]}}],
+    ),
 )
 
 
@@ -317,6 +329,8 @@ def write_datapackage(
         tables["countries"].add(c.code, c.alpha3, c.name, c.region, c.subregion)
     for t in header.themes:
         tables["themes"].add(t.id, t.label, t.description, bool(t.pushback))
+        for i, cue in enumerate(t.cues):
+            tables["theme_cues"].add(t.id, i, cue)
 
     files: dict[str, bytes] = {}
     resources = []

@@ -11,6 +11,7 @@ Tables (lists keep their order in a `position` column, from 0):
     event_themes(event_id, theme, position)
     countries(code PK, alpha3, name, region, subregion)    the countries the events name
     themes(id PK, label, description, pushback)            the store's whole vocabulary
+    theme_cues(theme, position, cue)       the word stems that bear each theme (`validate --strict`)
     events_fts(id UNINDEXED, title, summary)  FTS5 over events.title and events.summary
 
 `date` and `end` are the EDTF text; `start_day` and `end_day` the first and last ISO day the span can
@@ -46,6 +47,12 @@ CREATE TABLE themes (
     label TEXT NOT NULL,
     description TEXT NOT NULL,
     pushback INTEGER NOT NULL
+);
+CREATE TABLE theme_cues (
+    theme TEXT NOT NULL REFERENCES themes(id),
+    position INTEGER NOT NULL,
+    cue TEXT NOT NULL,
+    PRIMARY KEY (theme, position)
 );
 CREATE TABLE countries (
     code TEXT PRIMARY KEY,
@@ -131,6 +138,7 @@ def build(conn: sqlite3.Connection, events: Sequence[Event], store: Store) -> No
         if statement.strip():
             conn.execute(statement)
     conn.executemany("INSERT INTO themes VALUES (?, ?, ?, ?)", [(t.id, t.label, t.description, int(t.pushback)) for t in store.themes])
+    conn.executemany("INSERT INTO theme_cues VALUES (?, ?, ?)", [(t.id, i, cue) for t in store.themes for i, cue in enumerate(t.cues)])
     codes = sorted({c for e in events for c in e.countries})
     rows = []
     for code in codes:
