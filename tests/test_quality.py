@@ -207,7 +207,7 @@ def test_validate_strict_names_an_event_whose_text_bears_none_of_a_themes_cues(s
     copy = store.parent / "copy.toml"
     assert invoke("export", "--format", "toml", "-o", str(copy)).code == 0
     themes = {t["id"]: t for t in tomllib.loads(copy.read_text("utf-8"))["themes"]}
-    assert themes["agreement"]["cues"] == ["memorand", "treaty"] and "cues" not in themes["training"]
+    assert themes["agreement"]["cues"] == ["memorand", "treaty"] and themes["training"]["cues"] == ["train", "course"] and "cues" not in themes["scrutiny"]
     assert invoke("validate", "--strict", "--store", str(copy)).err.count("rests on none of its cues") == 1
 
 
