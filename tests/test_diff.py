@@ -102,7 +102,9 @@ def test_added_removed_and_changed_events_field_by_field(pair: tuple[Path, Path]
 def test_themes_and_header(pair: tuple[Path, Path]) -> None:
     d = diff_files(*pair)
     assert [t["id"] for t in d.themes_added] == ["equipment"]
-    assert d.themes_removed == ({"id": "repatriation", "label": "Repatriation", "description": "Returns of nationals.", "pushback": False, "cues": ["repatriat", "return"]},)
+    assert d.themes_removed == (
+        {"id": "repatriation", "label": "Repatriation", "description": "Returns of nationals.", "pushback": False, "cues": ["repatriat", "return"]},
+    )
     assert [(t.id, t.changes) for t in d.themes_changed] == [("training", (FieldChange("label", "Police training", "Training of police"),))]
     assert d.themes_changed[0].relabelled == FieldChange("label", "Police training", "Training of police")
     assert d.header == (FieldChange("title", "Test store", "Test store, second edition"),)
