@@ -154,8 +154,9 @@ def test_mini_store_package_is_valid_and_reads_back(store: Path, tmp_path: Path)
     assert read_events(folder) == [as_read(d) for d in engine.dicts()]
     from pcdip.store import load_store
 
-    assert read_themes(folder) == [t.model_dump() for t in load_store(store).themes]
-    assert any(t["cues"] for t in read_themes(folder)) and any(not t["cues"] for t in read_themes(folder))
+    themes = read_themes(folder)
+    assert themes == [t.model_dump() for t in load_store(store).themes]
+    assert any(t["cues"] for t in themes) and any(not t["cues"] for t in themes)
 
 
 def test_descriptor_has_keys_types_licence_and_the_store_header(store: Path, tmp_path: Path) -> None:
