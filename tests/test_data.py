@@ -231,6 +231,9 @@ def _changelog_releases() -> set[str]:
 
 
 def test_readme_and_changelog_state_the_record_as_it_is(data: Store) -> None:
+    from pcdip.dates import parse_date
+    from pcdip.query import Filters, select
+
     from .conftest import ROOT
 
     events = len(data.events)
@@ -239,6 +242,8 @@ def test_readme_and_changelog_state_the_record_as_it_is(data: Store) -> None:
     first, last = min(e.date.text[:4] for e in data.events), max(e.date.text[:4] for e in data.events)
     readme = " ".join((ROOT / "README.md").read_text("utf-8").split())
     assert f"**{events} events, {first}–{last}, involving {countries_} countries" in readme
+    window = select(data.events, Filters(start=parse_date("2022"), end=parse_date("2025")))
+    assert f"{len(window)} of them in 2022–2025" in readme
     assert f"**{sources} cited sources**" in readme
     latest = _latest_changelog_entry()
     assert f"{events} events, {countries_} countries, {sources} sources" in latest
