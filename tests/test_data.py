@@ -480,11 +480,6 @@ def test_no_actor_is_a_shorter_form_of_another(data: Store) -> None:
         return all(w in rest for w in short)
 
     names = sorted({a for e in data.events for a in e.actors})
-    nested = [
-        (a, b)
-        for a in names
-        for b in names
-        if 2 <= len(wa := words(a)) < len(wb := words(b)) and wa[0] == wb[0] and wa[-1] == wb[-1] and inside(wa, wb)
-    ]
+    nested = [(a, b) for a in names for b in names if 2 <= len(wa := words(a)) < len(wb := words(b)) and wa[0] == wb[0] and wa[-1] == wb[-1] and inside(wa, wb)]
     assert [pair for pair in nested if pair not in distinct] == []
     assert sorted(distinct) == sorted(pair for pair in nested if pair in distinct)  # each exception still applies
