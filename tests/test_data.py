@@ -460,6 +460,18 @@ def test_each_actor_is_spelled_one_way(data: Store) -> None:
     assert {key: names for key, names in spellings.items() if len(names) > 1} == {}
 
 
+def test_chinas_embassies_are_named_one_way(data: Store) -> None:
+    """A Chinese embassy is listed as "Embassy of China in <country>", so that `--actor "Embassy of
+    China"` finds every event of every embassy ("Chinese Embassy in Manila", "Chinese embassy" and
+    "Embassy of the People's Republic of China in Timor-Leste" were once beside that form)."""
+    import re
+
+    chinese = re.compile(r"(?i)\b(chin(a|ese)|people's republic)\b.*\bembass|\bembass.*\b(chin(a|ese)|people's republic)\b")
+    embassies = sorted({a for e in data.events for a in e.actors if chinese.search(a)})
+    assert len(embassies) > 20
+    assert [a for a in embassies if not re.fullmatch(r"Embassy of China in (the )?[A-Z][\w'-]*( [A-Z][\w'-]*)*", a)] == []
+
+
 def test_no_actor_is_a_shorter_form_of_another(data: Store) -> None:
     """A fuller form of a name with words inserted ("Faualo Harry Jeffrey Schuster" beside "Faualo
     Harry Schuster", "Philippine National Police" beside "Philippine police") is one actor spelled
