@@ -442,20 +442,26 @@ def test_every_figure_is_stated_in_its_event_with_its_qualifier(data: Store) -> 
     assert sum(len(e.figures) for e in data.events) > 300  # the check has figures to check
 
 
+def _actor_words(actor: str) -> list[str]:
+    """An actor's name as `--actor` compares it: folded words, a closing abbreviation in brackets
+    ("… Police Force (RSIPF)") left out."""
+    import re
+
+    from pcdip.query import fold
+
+    return re.findall(r"[^\W_]+", fold(re.sub(r"\s*\([^)]*\)$", "", actor)))
+
+
 def test_each_actor_is_spelled_one_way(data: Store) -> None:
     """`--actor` finds an actor by the words of its name, so one actor has one spelling across the
     record: names that differ only in case, accents, word order ("Pintér Sándor", "Sándor
     Pintér") or an abbreviation in brackets ("… Police Force (RSIPF)") are one name."""
-    import re
     from collections import defaultdict
-
-    from pcdip.query import fold
 
     spellings: dict[tuple[str, ...], set[str]] = defaultdict(set)
     for e in data.events:
         for actor in e.actors:
-            words = re.findall(r"[^\W_]+", fold(re.sub(r"\s*\([^)]*\)$", "", actor)))
-            spellings[tuple(sorted(words))].add(actor)
+            spellings[tuple(sorted(_actor_words(actor)))].add(actor)
     assert len(spellings) > 700  # the store's actors, most of them spelled once
     assert {key: names for key, names in spellings.items() if len(names) > 1} == {}
 
@@ -478,20 +484,19 @@ def test_no_actor_is_a_shorter_form_of_another(data: Store) -> None:
     two ways: `--actor "Faualo Harry Jeffrey Schuster"` would miss the events of the shorter form.
     A note may give the fuller form; the actor list keeps one. Distinct bodies whose names nest
     that way are listed here."""
-    import re
-
-    from pcdip.query import fold
-
     distinct = {("Chinese police", "Chinese armed police")}  # the People's Armed Police is not the police
-
-    def words(actor: str) -> list[str]:
-        return re.findall(r"[^\W_]+", fold(re.sub(r"\s*\([^)]*\)$", "", actor)))
 
     def inside(short: list[str], long: list[str]) -> bool:
         rest = iter(long)
         return all(w in rest for w in short)
 
     names = sorted({a for e in data.events for a in e.actors})
-    nested = [(a, b) for a in names for b in names if 2 <= len(wa := words(a)) < len(wb := words(b)) and wa[0] == wb[0] and wa[-1] == wb[-1] and inside(wa, wb)]
+    words = {name: _actor_words(name) for name in names}
+    nested = [
+        (a, b)
+        for a in names
+        for b in names
+        if 2 <= len(words[a]) < len(words[b]) and words[a][0] == words[b][0] and words[a][-1] == words[b][-1] and inside(words[a], words[b])
+    ]
     assert [pair for pair in nested if pair not in distinct] == []
     assert sorted(distinct) == sorted(pair for pair in nested if pair in distinct)  # each exception still applies
