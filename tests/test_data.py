@@ -478,6 +478,19 @@ def test_chinas_embassies_are_named_one_way(data: Store) -> None:
     assert [a for a in embassies if not re.fullmatch(r"Embassy of China in (the )?[A-Z][\w'-]*( [A-Z][\w'-]*)*", a)] == []
 
 
+def test_chinas_government_is_named_one_way(data: Store) -> None:
+    """China's state as a donor or party is listed as "Chinese government", so that `--actor
+    "Chinese government"` finds every event of it ("People's Republic of China" and "Government of
+    China" were once beside that form, in five events)."""
+    import re
+
+    state = re.compile(
+        r"(?i)(the )?((chinese|prc|china's) (central )?government|government of (the )?(people's republic of |prc|china)\S*|people's republic of china|prc|china|beijing)"
+    )
+    names = sorted({a for e in data.events for a in e.actors if state.fullmatch(a)})
+    assert names == ["Chinese government"]
+
+
 def test_no_actor_is_a_shorter_form_of_another(data: Store) -> None:
     """A fuller form of a name with words inserted ("Faualo Harry Jeffrey Schuster" beside "Faualo
     Harry Schuster", "Philippine National Police" beside "Philippine police") is one actor spelled
