@@ -231,9 +231,6 @@ def _changelog_releases() -> set[str]:
 
 
 def test_readme_and_changelog_state_the_record_as_it_is(data: Store) -> None:
-    from pcdip.dates import parse_date
-    from pcdip.query import Filters, select
-
     from .conftest import ROOT
 
     events = len(data.events)
@@ -242,7 +239,7 @@ def test_readme_and_changelog_state_the_record_as_it_is(data: Store) -> None:
     first, last = min(e.date.text[:4] for e in data.events), max(e.date.text[:4] for e in data.events)
     readme = " ".join((ROOT / "README.md").read_text("utf-8").split())
     assert f"**{events} events, {first}–{last}, involving {countries_} countries" in readme
-    window = select(data.events, Filters(start=parse_date("2022"), end=parse_date("2025")))
+    window = _the_2022_2025_window(data)
     assert f"{len(window)} of them in 2022–2025" in readme
     assert f"**{sources} cited sources**" in readme
     latest = _latest_changelog_entry()
@@ -378,6 +375,14 @@ def test_strict_validation_passes_on_the_bundled_store(data: Store) -> None:
     assert quality_problems(data) == []
 
 
+def _the_2022_2025_window(data: Store) -> list[Any]:
+    """The events `pcdip timeline --from 2022 --to 2025` lists: those the README and DATA.md count as 2022–2025."""
+    from pcdip.dates import parse_date
+    from pcdip.query import Filters, select
+
+    return select(data.events, Filters(start=parse_date("2022"), end=parse_date("2025")))
+
+
 def test_release_0_2_coverage_goals(data: Store) -> None:
     in_range = [e for e in data.events if 2022 <= e.date.year <= 2025]
     countries_ = {c for e in data.events for c in e.countries}
@@ -394,14 +399,11 @@ def test_the_comparison_with_the_field_counts_what_the_store_holds(data: Store) 
     check with pcdip; each is counted again here from the store."""
     import re
 
-    from pcdip.dates import parse_date
-    from pcdip.query import Filters, select
-
     from .conftest import ROOT
 
     text = (ROOT / "docs" / "DATA.md").read_text("utf-8")
     section = " ".join(text.split("## How the record compares with the field's counts", 1)[1].split("\n## ", 1)[0].split())
-    window = select(data.events, Filters(start=parse_date("2022"), end=parse_date("2025")))
+    window = _the_2022_2025_window(data)
 
     def themed(theme: str) -> list[Any]:
         return [e for e in window if theme in e.themes]
