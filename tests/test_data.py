@@ -384,7 +384,7 @@ def _the_2022_2025_window(data: Store) -> list[Any]:
 
 
 def test_release_0_2_coverage_goals(data: Store) -> None:
-    in_range = [e for e in data.events if 2022 <= e.date.year <= 2025]
+    in_range = _the_2022_2025_window(data)
     countries_ = {c for e in data.events for c in e.countries}
     assert len(data.events) >= 400 and len(in_range) >= 220 and len(countries_) >= 110
     titles = " ".join(e.title for e in data.events)
