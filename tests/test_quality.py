@@ -86,6 +86,14 @@ def test_a_figure_is_stated_with_its_qualifier_or_flagged() -> None:
     assert unstated_figure(figure(3), "Fiji handed over 3 suspects") is None
 
 
+def test_nearly_and_almost_state_a_ceiling_not_an_estimate() -> None:
+    """DATA.md: "nearly 100" puts the count just below 100, so it is `up-to`, never `approximately`
+    (one wording, one qualifier: the record once held both)."""
+    for words in ("nearly", "almost"):
+        assert unstated_figure(figure(100, "up-to"), f"{words} 100 officers took part") is None
+        assert "is approximately" in (unstated_figure(figure(100, "approximately"), f"{words} 100 officers took part") or "")
+
+
 _units = st.sampled_from([None, "CAD", "officers", "US$", "yuan"])
 _figures = st.builds(
     lambda value, qualifier, unit: Figure.model_validate({"name": "count", "value": value, "qualifier": qualifier, "unit": unit}),

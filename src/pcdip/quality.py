@@ -134,11 +134,12 @@ def stated_numbers(text: str) -> list[Stated]:
 
 # The words that say each qualifier in prose, just before the number ("more than 1,000 computers
 # and 10,000 SIM cards" qualifies both, so they may come a little earlier). `fields.QUALIFIER_WORDS`
-# is the one wording pcdip itself writes; these are every wording a curator may.
+# is the one wording pcdip itself writes; these are every wording a curator may. "Nearly 100" and
+# "almost 100" say the count comes close to 100 without reaching it: a ceiling, so `up-to` only.
 QUALIFIER_PHRASES: dict[str, str] = {
     "more-than": r"more than|over|exceed\w*|upwards of|in excess of|above",
     "at-least": r"at least|no fewer than|no less than|a minimum of",
-    "approximately": r"about|around|some|roughly|nearly|almost|approximately|an estimated|close to",
+    "approximately": r"about|around|some|roughly|approximately|an estimated|close to",
     "up-to": r"up to|as many as|nearly|almost|could reach|no more than|at most",
 }
 _LOOKBACK = 40
