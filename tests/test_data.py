@@ -157,7 +157,8 @@ def test_founding_article_facts(by_id: dict[str, Event]) -> None:
     values = {f.value for f in e.figures}
     assert {2700, 3000} <= values
 
-    assert by_id["2024-iiss-report-overseas-policing"].date.text == "2024"
+    # The report's year is only that of the column (November 2024) that calls it "new": uncertain (DATA.md, Dates).
+    assert by_id["2024-iiss-report-overseas-policing"].date.text == "2024?"
 
     e = by_id["2023-06-kyrgyz-delegation-xinjiang"]
     # The stored pages give 19–23 June but no year: the year rests on the seed article, so it is uncertain.
