@@ -248,12 +248,14 @@ def test_readme_and_changelog_state_the_record_as_it_is(data: Store) -> None:
 
 
 def test_a_page_cited_by_several_events_is_described_the_same_way_in_each(data: Store) -> None:
-    """One page, one truth: where two events cite the same URL, they agree on who published it,
-    whether it is a copy, and what date the page shows (a checker who corrects one corrects all)."""
-    seen: dict[str, tuple[str, tuple[str, str | None, bool, bool]]] = {}
+    """One page, one truth: where two events cite the same URL, they agree on its title, who
+    published it, whether it is a copy, and what date the page shows (a checker who corrects
+    one corrects all)."""
+    seen: dict[str, tuple[str, tuple[str, str, str | None, bool, bool]]] = {}
     for e in data.events:
         for s in e.sources:
-            here = (s.publisher, s.published.text if s.published else None, s.undated, s.reposted)
+            published = s.published.text if s.published else None
+            here = (s.title, s.publisher, published, s.undated, s.reposted)
             first = seen.setdefault(s.url, (e.id, here))
             assert first[1] == here, f"{s.url}: {first[0]} says {first[1]}, {e.id} says {here}"
 
