@@ -104,6 +104,25 @@ def test_no_duplicate_date_countries_title(data: Store) -> None:
     assert [k for k, n in keys.items() if n > 1] == []
 
 
+def test_a_return_to_china_codes_cn_only_for_something_else_done_there(data: Store) -> None:
+    """DATA.md ("The store at a glance"): `CN` says that an event took place in China, and a
+    return to China is coded by the countries it leaves from and passes through. Its arrival, a
+    handover at the border and a ministry's report of it end every return and add no `CN`; a
+    return codes `CN` only when it also records a meeting, an agreement, a forum or course, or a
+    trial, sentence or execution there."""
+    returns = {"repatriation", "fugitive-return"}
+    more = {"meetings", "agreement", "multilateral", "training", "policy", "joint-patrol"}
+    in_court = ("court", "trial", "sentenc", "execut", "put to death")
+    coded = [
+        e.id
+        for e in data.events
+        if returns & set(e.themes) and not more & set(e.themes) and "CN" in e.countries
+        if not any(w in f"{e.title} {e.summary}".casefold() for w in in_court)
+    ]
+    assert coded == []
+    assert sum(1 for e in data.events if returns & set(e.themes)) > 100  # there are returns to check
+
+
 def test_theme_vocabulary(data: Store) -> None:
     assert [t.id for t in data.themes] == [
         "training",
