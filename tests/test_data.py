@@ -112,7 +112,7 @@ def test_a_return_to_china_codes_cn_only_for_something_else_done_there(data: Sto
     trial, sentence or execution there."""
     returns = {"repatriation", "fugitive-return"}
     more = {"meetings", "agreement", "multilateral", "training", "policy", "joint-patrol"}
-    in_court = ("court", "trial", "sentenc", "execut", "put to death")
+    in_court = ("court", "tried", "sentenc", "execut", "put to death")  # not "to face trial"
     coded = [
         e.id
         for e in data.events
