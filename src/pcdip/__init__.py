@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.2.23"
+__version__ = "0.2.24"
 
 __all__ = ["Event", "Filters", "Source", "Store", "Theme", "__version__", "load_store", "open_engine", "resolve_theme", "select"]
 
